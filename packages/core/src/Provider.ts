@@ -1,0 +1,134 @@
+/**
+ * The adapter contract every provider package implements. `make` fills in what an adapter does
+ * not support, so adapters stay mapping-only: a missing operation fails with
+ * `UnsupportedOperation`; a missing `chat` is derived from `chatStream` and vice versa.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import { type ProviderFailure, UnsupportedOperation } from "./AiuError.js"
+import type { CallOptions } from "./CallOptions.js"
+import type { ChatRequest, ChatResponse } from "./Chat.js"
+import type { EmbedRequest, EmbedResponse } from "./Embedding.js"
+import type { ImageRequest, ImageResponse } from "./Image.js"
+import type { ModelInfo } from "./ModelInfo.js"
+import { collect, fromResponse, type StreamChunk } from "./StreamChunk.js"
+
+/**
+ * What the adapter can do; `make` derives the operation flags from the functions given.
+ * @since 0.1.0
+ * @category models
+ */
+export interface Capabilities {
+  readonly chat: boolean
+  readonly chatStream: boolean
+  readonly embed: boolean
+  readonly generateImage: boolean
+  readonly listModels: boolean
+  readonly tools: boolean
+  readonly structuredOutput: boolean
+  readonly reasoning: boolean
+  readonly imageInput: boolean
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ProviderInfo {
+  /** The registered id (`openai`, `groq`). Used in model ids and errors. */
+  readonly id: string
+  /** The adapter type (`openai`, `openai-compatible`, …). */
+  readonly type: string
+  readonly name: string
+  readonly capabilities: Capabilities
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly info: ProviderInfo
+  readonly chat: (request: ChatRequest, options?: CallOptions) => Effect.Effect<ChatResponse, ProviderFailure>
+  readonly chatStream: (request: ChatRequest, options?: CallOptions) => Stream.Stream<StreamChunk, ProviderFailure>
+  readonly embed: (request: EmbedRequest, options?: CallOptions) => Effect.Effect<EmbedResponse, ProviderFailure>
+  readonly generateImage: (
+    request: ImageRequest,
+    options?: CallOptions
+  ) => Effect.Effect<ImageResponse, ProviderFailure>
+  readonly listModels: (options?: CallOptions) => Effect.Effect<ReadonlyArray<ModelInfo>, ProviderFailure>
+}
+
+/**
+ * The service tag, for applications that work with one provider. Multi-provider code looks
+ * adapters up in the client's `ProviderRegistry`.
+ * @since 0.1.0
+ * @category tags
+ */
+export class Provider extends Context.Tag("@aiu/core/Provider")<Provider, Service>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface MakeOptions {
+  readonly id: string
+  readonly type: string
+  readonly name: string
+  readonly features?: Partial<Pick<Capabilities, "tools" | "structuredOutput" | "reasoning" | "imageInput">>
+  readonly chat?: Service["chat"]
+  readonly chatStream?: Service["chatStream"]
+  readonly embed?: Service["embed"]
+  readonly generateImage?: Service["generateImage"]
+  readonly listModels?: Service["listModels"]
+}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: MakeOptions): Service => {
+  const unsupported = (operation: string) =>
+    new UnsupportedOperation({
+      message: `${options.name} does not support ${operation}`,
+      provider: options.id,
+      operation
+    })
+  const chatStream: Service["chatStream"] =
+    options.chatStream ??
+    (options.chat
+      ? (request, callOptions) =>
+          Stream.fromIterableEffect(Effect.map(options.chat!(request, callOptions), fromResponse))
+      : () => Stream.fail(unsupported("chat")))
+  const chat: Service["chat"] =
+    options.chat ??
+    (options.chatStream
+      ? (request, callOptions) => collect(options.chatStream!(request, callOptions), request.model)
+      : () => Effect.fail(unsupported("chat")))
+  return {
+    info: {
+      id: options.id,
+      type: options.type,
+      name: options.name,
+      capabilities: {
+        chat: options.chat !== undefined || options.chatStream !== undefined,
+        chatStream: options.chat !== undefined || options.chatStream !== undefined,
+        embed: options.embed !== undefined,
+        generateImage: options.generateImage !== undefined,
+        listModels: options.listModels !== undefined,
+        tools: options.features?.tools ?? false,
+        structuredOutput: options.features?.structuredOutput ?? false,
+        reasoning: options.features?.reasoning ?? false,
+        imageInput: options.features?.imageInput ?? false
+      }
+    },
+    chat,
+    chatStream,
+    embed: options.embed ?? (() => Effect.fail(unsupported("embed"))),
+    generateImage: options.generateImage ?? (() => Effect.fail(unsupported("generateImage"))),
+    listModels: options.listModels ?? (() => Effect.fail(unsupported("listModels")))
+  }
+}
