@@ -7,6 +7,7 @@
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { type ProviderFailure, UnsupportedOperation } from "./AiuError.js"
 import type { CallOptions } from "./CallOptions.js"
@@ -69,6 +70,22 @@ export interface Service {
  * @category tags
  */
 export class Provider extends Context.Tag("@aiu/core/Provider")<Provider, Service>() {}
+
+/**
+ * What every adapter's `make(config)` accepts: the registered id, where to send requests and the
+ * default key. Per-call `CallOptions.apiKey` overrides `apiKey`. `settings` carries the
+ * provider-specific rest (Azure `apiVersion`, OpenAI `organization`, compatible-server quirks),
+ * decoded by the adapter with its own schema.
+ * @since 0.1.0
+ * @category models
+ */
+export interface AdapterConfig {
+  readonly id: string
+  readonly baseUrl?: string | undefined
+  readonly apiKey?: Redacted.Redacted<string> | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  readonly settings?: Readonly<Record<string, unknown>> | undefined
+}
 
 /**
  * @since 0.1.0

@@ -1,0 +1,158 @@
+/**
+ * The one way provider adapters talk HTTP. `request` sends JSON and decodes the answer with a
+ * Schema; `sse` and `ndjson` open a streaming response whose events arrive as a `Stream`. Every
+ * failure is mapped to the core error union: the adapter's `mapError` speaks for its provider's
+ * error bodies, the generic status mapping covers the rest.
+ *
+ * Seams for the resilience layer (retries, deadlines, rate limits, circuit breaking) are the
+ * `options` carried on every request and the single `send` step inside the implementation.
+ *
+ * @since 0.1.0
+ */
+import type { ProviderFailure } from "@aiu/core/AiuError"
+import type { CallOptions } from "@aiu/core/CallOptions"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
+import * as internal from "./internal/httpTransport.js"
+import type { SseEvent } from "./Sse.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface HttpRequest {
+  /** The registered provider id: names the provider in errors, and keys limits and breakers. */
+  readonly provider: string
+  /** What the call is for (`chat`, `chatStream`, `embed`, `listModels`, …): logs and spans. */
+  readonly operation: string
+  readonly method?: "GET" | "POST" | "PUT" | "DELETE"
+  /** Absolute URL. Never put a credential in it: URLs are logged. */
+  readonly url: string
+  /** Credential headers are fine here: they are redacted wherever headers are logged. */
+  readonly headers?: Readonly<Record<string, string>>
+  /** Serialised as JSON. */
+  readonly body?: unknown
+  readonly options?: CallOptions | undefined
+  /** Maps an error response to the union; return undefined to fall back to the status mapping. */
+  readonly mapError?: ErrorMapper
+  /** Estimated tokens (input + max output) for the tokens-per-minute limiter. */
+  readonly estimatedTokens?: number
+}
+
+/**
+ * What an adapter's error mapper sees. `body` is the raw text (clipped), `json` its parse.
+ * @since 0.1.0
+ * @category models
+ */
+export interface ErrorInfo {
+  readonly provider: string
+  readonly operation: string
+  readonly status: number
+  /** Lowercased header names. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+  readonly json: unknown
+  readonly requestId: string | undefined
+  /** The server-requested wait, from `retry-after-ms` / `retry-after`. */
+  readonly retryAfterMs: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ErrorMapper = (info: ErrorInfo) => ProviderFailure | undefined
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Response<A> {
+  readonly status: number
+  /** Lowercased header names. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly requestId: string | undefined
+  readonly body: A
+}
+
+/**
+ * An open streaming response. `events` may be consumed once; closing the scope (or interrupting
+ * the consumer) aborts the HTTP request.
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamResponse<A> {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly requestId: string | undefined
+  readonly events: Stream.Stream<A, ProviderFailure>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly request: <A, I>(
+    request: HttpRequest,
+    schema: Schema.Schema<A, I, never>
+  ) => Effect.Effect<Response<A>, ProviderFailure>
+  /** Opens an SSE response. */
+  readonly sse: (request: HttpRequest) => Effect.Effect<StreamResponse<SseEvent>, ProviderFailure, Scope.Scope>
+  /** Opens an NDJSON response; each event is one parsed JSON value. */
+  readonly ndjson: (request: HttpRequest) => Effect.Effect<StreamResponse<unknown>, ProviderFailure, Scope.Scope>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class HttpTransport extends Context.Tag("@aiu/transport/HttpTransport")<HttpTransport, Service>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Largest SSE event / NDJSON line accepted (default 128 MiB). */
+  readonly maxEventBytes?: number
+}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options?: Options) => Effect.Effect<Service, never, HttpClient.HttpClient> = internal.make
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options?: Options): Layer.Layer<HttpTransport, never, HttpClient.HttpClient> =>
+  Layer.effect(HttpTransport, make(options))
+
+/**
+ * Over the platform's `fetch` (browsers, edge runtimes, Deno, Bun).
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFetch = (options?: Options): Layer.Layer<HttpTransport> =>
+  layer(options).pipe(Layer.provide(internal.fetchClientLayer))
+
+/**
+ * The request id a provider put in its response headers, if any.
+ * @since 0.1.0
+ * @category getters
+ */
+export const requestIdOf: (headers: Readonly<Record<string, string>>) => string | undefined = internal.requestIdOf
+
+/**
+ * @since 0.1.0
+ * @category re-exports
+ */
+export { HttpClient }
