@@ -9,7 +9,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { type ProviderFailure, UnsupportedOperation } from "./AiuError.js"
+import { type ConfigError, type ProviderFailure, UnsupportedOperation } from "./AiuError.js"
 import type { CallOptions } from "./CallOptions.js"
 import type { ChatRequest, ChatResponse } from "./Chat.js"
 import type { EmbedRequest, EmbedResponse } from "./Embedding.js"
@@ -148,4 +148,25 @@ export const make = (options: MakeOptions): Service => {
     generateImage: options.generateImage ?? (() => Effect.fail(unsupported("generateImage"))),
     listModels: options.listModels ?? (() => Effect.fail(unsupported("listModels")))
   }
+}
+
+/**
+ * How a provider package presents itself to registries and the CLI: its type, defaults, the
+ * environment variables it reads, and the constructor. `R` is what `make` needs (the transport).
+ * @since 0.1.0
+ * @category models
+ */
+export interface Descriptor<R> {
+  /** `openai`, `anthropic`, `google`, `mistral`, `cohere`, `ollama`, `azure-openai`, `openai-compatible`. */
+  readonly type: string
+  readonly name: string
+  /** Public endpoint including the API version segment; undefined when there is none (Azure, compatible). */
+  readonly defaultBaseUrl: string | undefined
+  /** e.g. `OPENAI_API_KEY`; used when the keyring holds no key. */
+  readonly apiKeyEnv: string | undefined
+  /** e.g. `OPENAI_BASE_URL`; used when the provider is not registered. */
+  readonly baseUrlEnv: string | undefined
+  /** False for servers that take no key (Ollama, local OpenAI-compatible servers). */
+  readonly requiresKey: boolean
+  readonly make: (config: AdapterConfig) => Effect.Effect<Service, ConfigError, R>
 }
