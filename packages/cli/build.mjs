@@ -1,0 +1,21 @@
+// Bundles the CLI into one ESM file so `aiu` starts fast (no TypeScript loader, one module graph
+// read from disk). Native and optional modules stay external and resolve from node_modules.
+import { build } from "esbuild"
+
+await build({
+  entryPoints: ["src/bin.ts"],
+  outfile: "dist/aiu.mjs",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: "linked",
+  legalComments: "none",
+  logLevel: "warning",
+  // better-sqlite3 is a native addon; pg-native and the others are optional peers never installed.
+  external: ["better-sqlite3", "pg-native", "lmdb", "msgpackr-extract", "bufferutil", "utf-8-validate", "@parcel/watcher"],
+  // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+  banner: {
+    js: 'import { createRequire as __aiuCreateRequire } from "node:module"; const require = __aiuCreateRequire(import.meta.url);'
+  }
+})
