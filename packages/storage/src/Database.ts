@@ -25,7 +25,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as String from "effect/String"
+import * as Str from "effect/String"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -117,8 +117,8 @@ export const layerPg = (options: PgOptions): Layer.Layer<SqlClient.SqlClient, Ai
       connectTimeout: options.connectTimeout,
       idleTimeout: options.idleTimeout,
       applicationName: "aiu",
-      transformQueryNames: String.camelToSnake,
-      transformResultNames: String.snakeToCamel
+      transformQueryNames: Str.camelToSnake,
+      transformResultNames: Str.snakeToCamel
     }).pipe(Layer.mapError(toStorageError("Database.layerPg")))
   )
 
@@ -140,8 +140,8 @@ export const layerMysql = (options: MysqlOptions): Layer.Layer<SqlClient.SqlClie
       password: options.password ?? parts?.password,
       maxConnections: options.maxConnections ?? parts?.maxConnections,
       poolConfig: connectTimeout !== undefined ? { connectTimeout: Duration.toMillis(connectTimeout) } : {},
-      transformQueryNames: String.camelToSnake,
-      transformResultNames: String.snakeToCamel
+      transformQueryNames: Str.camelToSnake,
+      transformResultNames: Str.snakeToCamel
     }).pipe(Layer.mapError(toStorageError("Database.layerMysql")))
   )
 }

@@ -15,7 +15,7 @@ import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
-import * as String from "effect/String"
+import * as Str from "effect/String"
 
 /** @internal */
 export interface Options {
@@ -38,8 +38,8 @@ export const make = (
     return yield* SqlClient.make({
       acquirer,
       transactionAcquirer: base.reserve,
-      compiler: Statement.makeCompilerSqlite(String.camelToSnake),
-      transformRows: Statement.defaultTransforms(String.snakeToCamel).array,
+      compiler: Statement.makeCompilerSqlite(Str.camelToSnake),
+      transformRows: Statement.defaultTransforms(Str.snakeToCamel).array,
       beginTransaction: "BEGIN IMMEDIATE",
       spanAttributes: [["db.system.name", "sqlite"]]
     })
