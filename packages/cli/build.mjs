@@ -1,16 +1,24 @@
 // Bundles the CLI into one ESM file so `aiu` starts fast (no TypeScript loader, one module graph
 // read from disk). Native and optional modules stay external and resolve from node_modules.
+import { rmSync } from "node:fs"
 import { build } from "esbuild"
 
+rmSync("dist", { recursive: true, force: true })
+
 await build({
-  entryPoints: ["src/bin.ts"],
-  outfile: "dist/aiu.mjs",
+  entryPoints: { aiu: "src/bin.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".mjs" },
+  // Commands load their heavy layers with import(): split those into chunks read on demand.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node20",
   sourcemap: "linked",
   legalComments: "none",
+  minify: true,
   logLevel: "warning",
   // better-sqlite3 is a native addon; pg-native and the others are optional peers never installed.
   external: ["better-sqlite3", "pg-native", "lmdb", "msgpackr-extract", "bufferutil", "utf-8-validate", "@parcel/watcher"],

@@ -19,7 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Credentials from "../Credentials.js"
-import * as MainLayer from "../MainLayer.js"
+import * as Lazy from "../Lazy.js"
 import * as Output from "../Output.js"
 
 const model = Options.text("model").pipe(Options.withAlias("m"), Options.withDescription("provider:model, e.g. openai:gpt-4o-mini"))
@@ -171,7 +171,7 @@ const chat = Command.make(
         if (response.text.length > 0 && !response.text.endsWith("\n") && process.stdout.isTTY) yield* Output.stdout("\n")
         yield* Output.stderr(usageLine(id, response.usage, latencyMs, costUsd))
       }
-    }).pipe(Effect.provide(MainLayer.providers))
+    }).pipe(Effect.provide(Lazy.providers))
 ).pipe(Command.withDescription("send one prompt to a chat model and print the answer"))
 
 // -----------------------------------------------------------------------------
@@ -217,7 +217,7 @@ const embed = Command.make(
         }
         yield* Output.stderr(Output.dim(`[${id}] ${response.usage.inputTokens} in tokens · ${latencyMs} ms\n`))
       }
-    }).pipe(Effect.provide(MainLayer.providers))
+    }).pipe(Effect.provide(Lazy.providers))
 ).pipe(Command.withDescription("embed texts and print the vectors"))
 
 // -----------------------------------------------------------------------------
@@ -256,7 +256,7 @@ const image = Command.make(
       } else {
         yield* Output.stderr(Output.dim(`[${id}] wrote ${args.out}\n`))
       }
-    }).pipe(Effect.provide(MainLayer.providers))
+    }).pipe(Effect.provide(Lazy.providers))
 ).pipe(Command.withDescription("generate an image from a prompt"))
 
 export const command = Command.make("run").pipe(
