@@ -171,13 +171,17 @@ export const make = (options?: Options): Effect.Effect<Service, never, HttpClien
 
     const open = <A>(
       req: HttpRequest,
-      frame: (requestId: string | undefined) => (body: Stream.Stream<Uint8Array, AiuError.ProviderFailure>) => Stream.Stream<A, AiuError.ProviderFailure>
+      frame: (
+        requestId: string | undefined
+      ) => (body: Stream.Stream<Uint8Array, AiuError.ProviderFailure>) => Stream.Stream<A, AiuError.ProviderFailure>
     ): Effect.Effect<StreamResponse<A>, AiuError.ProviderFailure, Scope.Scope> =>
       Effect.map(send(streamingClient, req), (response) => {
         const headers = response.headers as Record<string, string>
         const requestId = requestIdOf(headers)
         const bytes = response.stream.pipe(
-          Stream.mapError((e) => interrupted(req, e.reason === "Decode" ? "the connection closed" : e.reason, requestId))
+          Stream.mapError((e) =>
+            interrupted(req, e.reason === "Decode" ? "the connection closed" : e.reason, requestId)
+          )
         )
         let events = frame(requestId)(bytes)
         const idle = timeoutOf(req, "idle")
@@ -199,53 +203,65 @@ export const make = (options?: Options): Effect.Effect<Service, never, HttpClien
       })
 
     const sse = (req: HttpRequest) =>
-      open(req, (requestId) => (body) =>
-        Stream.suspend(() => {
-          const decoder = Sse.makeDecoder({ maxEventBytes })
-          const guard = <T>(f: () => Array<T>) => {
-            try {
-              return Effect.succeed(Chunk.unsafeFromArray(f()))
-            } catch (e) {
-              return Effect.fail(decodeError(req, e instanceof Error ? e.message : String(e), requestId))
+      open(
+        req,
+        (requestId) => (body) =>
+          Stream.suspend(() => {
+            const decoder = Sse.makeDecoder({ maxEventBytes })
+            const guard = <T>(f: () => Array<T>) => {
+              try {
+                return Effect.succeed(Chunk.unsafeFromArray(f()))
+              } catch (e) {
+                return Effect.fail(decodeError(req, e instanceof Error ? e.message : String(e), requestId))
+              }
             }
-          }
-          return body.pipe(
-            Stream.mapChunksEffect((chunk) =>
-              guard(() => {
-                const out: Array<Sse.SseEvent> = []
-                for (const bytes of chunk) for (const ev of decoder.feed(bytes)) out.push(ev)
-                return out
-              })
-            ),
-            Stream.concat(Stream.suspend(() => Stream.flatMap(Stream.fromEffect(guard(() => decoder.end())), Stream.fromChunk)))
-          )
-        })
+            return body.pipe(
+              Stream.mapChunksEffect((chunk) =>
+                guard(() => {
+                  const out: Array<Sse.SseEvent> = []
+                  for (const bytes of chunk) for (const ev of decoder.feed(bytes)) out.push(ev)
+                  return out
+                })
+              ),
+              Stream.concat(
+                Stream.suspend(() => Stream.flatMap(Stream.fromEffect(guard(() => decoder.end())), Stream.fromChunk))
+              )
+            )
+          })
       )
 
     const ndjson = (req: HttpRequest) =>
-      open(req, (requestId) => (body) =>
-        Stream.suspend(() => {
-          const decoder = Ndjson.makeDecoder({ maxLineBytes: maxEventBytes })
-          const parse = (lines: () => Array<string>) => {
-            try {
-              return Effect.succeed(Chunk.unsafeFromArray(lines().map((l) => JSON.parse(l) as unknown)))
-            } catch (e) {
-              return Effect.fail(
-                decodeError(req, e instanceof SyntaxError ? `a stream line is not JSON (${e.message})` : String(e), requestId)
-              )
+      open(
+        req,
+        (requestId) => (body) =>
+          Stream.suspend(() => {
+            const decoder = Ndjson.makeDecoder({ maxLineBytes: maxEventBytes })
+            const parse = (lines: () => Array<string>) => {
+              try {
+                return Effect.succeed(Chunk.unsafeFromArray(lines().map((l) => JSON.parse(l) as unknown)))
+              } catch (e) {
+                return Effect.fail(
+                  decodeError(
+                    req,
+                    e instanceof SyntaxError ? `a stream line is not JSON (${e.message})` : String(e),
+                    requestId
+                  )
+                )
+              }
             }
-          }
-          return body.pipe(
-            Stream.mapChunksEffect((chunk) =>
-              parse(() => {
-                const out: Array<string> = []
-                for (const bytes of chunk) for (const l of decoder.feed(bytes)) out.push(l)
-                return out
-              })
-            ),
-            Stream.concat(Stream.suspend(() => Stream.flatMap(Stream.fromEffect(parse(() => decoder.end())), Stream.fromChunk)))
-          )
-        })
+            return body.pipe(
+              Stream.mapChunksEffect((chunk) =>
+                parse(() => {
+                  const out: Array<string> = []
+                  for (const bytes of chunk) for (const l of decoder.feed(bytes)) out.push(l)
+                  return out
+                })
+              ),
+              Stream.concat(
+                Stream.suspend(() => Stream.flatMap(Stream.fromEffect(parse(() => decoder.end())), Stream.fromChunk))
+              )
+            )
+          })
       )
 
     return { request, sse, ndjson }
