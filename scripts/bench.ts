@@ -45,12 +45,16 @@ const all: Array<BenchRow> = []
 let failures = 0
 for (const file of selected) {
   console.error(`running ${relative(root, file)} …`)
-  const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", fileURLToPath(import.meta.url), "--child", file], {
-    cwd: root,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-    maxBuffer: 64 * 1024 * 1024
-  })
+  const r = spawnSync(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", fileURLToPath(import.meta.url), "--child", file],
+    {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 64 * 1024 * 1024
+    }
+  )
   const line = r.stdout.split("\n").find((l) => l.startsWith(marker))
   if (r.status !== 0 || !line) {
     failures++
@@ -62,7 +66,14 @@ for (const file of selected) {
 
 const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3))
 const header = ["suite", "benchmark", "value", "unit", "× baseline", "target"]
-const rows = all.map((r) => [r.suite, r.name, fmt(r.value), r.unit, r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}x`, r.target ?? ""])
+const rows = all.map((r) => [
+  r.suite,
+  r.name,
+  fmt(r.value),
+  r.unit,
+  r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}x`,
+  r.target ?? ""
+])
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
 const print = (cells: Array<string>) => console.log(`| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`)
 print(header)

@@ -42,7 +42,11 @@ console.log(`== AIU_HOME=${home} ==\n`)
 let failed = 0
 const step = (title, args, input, expected = 0) => {
   console.log(`$ aiu ${args.join(" ")}${input !== undefined ? "   (stdin: " + JSON.stringify(input) + ")" : ""}`)
-  const r = spawnSync(process.execPath, [bin, ...args], { env, input, stdio: [input === undefined ? "ignore" : "pipe", "inherit", "inherit"] })
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    env,
+    input,
+    stdio: [input === undefined ? "ignore" : "pipe", "inherit", "inherit"]
+  })
   if (r.status !== expected) {
     failed++
     console.log(`   ^ ${title}: exited with ${r.status}, expected ${expected}`)
@@ -50,12 +54,39 @@ const step = (title, args, input, expected = 0) => {
   console.log("")
 }
 
-step("stream a chat answer", ["run", "chat", "--model", "openai:gpt-4o-mini", "--input", "Hello from aiu — ünïcödé survives streaming ✓"])
+step("stream a chat answer", [
+  "run",
+  "chat",
+  "--model",
+  "openai:gpt-4o-mini",
+  "--input",
+  "Hello from aiu — ünïcödé survives streaming ✓"
+])
 step("the same, as JSON", ["run", "chat", "--model", "openai:gpt-4o-mini", "--input", "Give me JSON", "--json"])
-step("prompt from stdin", ["run", "chat", "--model", "openai:gpt-4o-mini", "--input", "-", "--no-stream"], "a prompt read from stdin")
-step("embeddings", ["run", "embed", "--model", "openai:text-embedding-3-small", "--input", "first text", "--input", "second text"])
-step("a bad model id is a clear error (exit 2)", ["run", "chat", "--model", "gpt-4o-mini", "--input", "hi"], undefined, 2)
+step(
+  "prompt from stdin",
+  ["run", "chat", "--model", "openai:gpt-4o-mini", "--input", "-", "--no-stream"],
+  "a prompt read from stdin"
+)
+step("embeddings", [
+  "run",
+  "embed",
+  "--model",
+  "openai:text-embedding-3-small",
+  "--input",
+  "first text",
+  "--input",
+  "second text"
+])
+step(
+  "a bad model id is a clear error (exit 2)",
+  ["run", "chat", "--model", "gpt-4o-mini", "--input", "hi"],
+  undefined,
+  2
+)
 
 server.kill("SIGTERM")
-console.log(failed === 0 ? "demo finished: every step behaved as expected" : `demo: ${failed} step(s) did not behave as expected`)
+console.log(
+  failed === 0 ? "demo finished: every step behaved as expected" : `demo: ${failed} step(s) did not behave as expected`
+)
 process.exit(failed === 0 ? 0 : 1)

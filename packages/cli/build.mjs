@@ -21,7 +21,15 @@ await build({
   minify: true,
   logLevel: "warning",
   // better-sqlite3 is a native addon; pg-native and the others are optional peers never installed.
-  external: ["better-sqlite3", "pg-native", "lmdb", "msgpackr-extract", "bufferutil", "utf-8-validate", "@parcel/watcher"],
+  external: [
+    "better-sqlite3",
+    "pg-native",
+    "lmdb",
+    "msgpackr-extract",
+    "bufferutil",
+    "utf-8-validate",
+    "@parcel/watcher"
+  ],
   // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
   banner: {
     js: 'import { createRequire as __aiuCreateRequire } from "node:module"; const require = __aiuCreateRequire(import.meta.url);'

@@ -50,7 +50,9 @@ const loggerLayer = Layer.merge(
 )
 
 const isTagged = (u: unknown): u is { readonly _tag: string; readonly message: string } =>
-  typeof u === "object" && u !== null && typeof (u as { _tag?: unknown })._tag === "string" &&
+  typeof u === "object" &&
+  u !== null &&
+  typeof (u as { _tag?: unknown })._tag === "string" &&
   typeof (u as { message?: unknown }).message === "string"
 
 export const main = (argv: ReadonlyArray<string>) =>
@@ -60,10 +62,17 @@ export const main = (argv: ReadonlyArray<string>) =>
       if (Option.isSome(failure)) {
         const error = failure.value
         // @effect/cli has already printed the usage problem.
-        if (ValidationError.isValidationError(error)) return Effect.sync(() => void (process.exitCode = Output.ExitCode.usage))
+        if (ValidationError.isValidationError(error))
+          return Effect.sync(() => {
+            process.exitCode = Output.ExitCode.usage
+          })
         if (isTagged(error)) return Output.printError(error)
       }
-      if (Cause.isInterruptedOnly(cause)) return Effect.sync(() => void (process.exitCode = 130))
+      if (Cause.isInterruptedOnly(cause)) {
+        return Effect.sync(() => {
+          process.exitCode = 130
+        })
+      }
       const detail = logLevel() === LogLevel.Debug ? `\n${Cause.pretty(cause)}` : ""
       const squashed = Cause.squash(cause)
       const message = squashed instanceof Error ? squashed.message : String(squashed)

@@ -28,11 +28,15 @@ const hintOf = (error: AiuError.AiuError): string | undefined => {
     case "KeyNotFound":
       return `run 'aiu keys add ${error.provider} --key-stdin'`
     case "AuthenticationError":
-      return error.provider ? `check the key: 'aiu keys list', or 'aiu keys rotate ${error.provider} --key-stdin'` : undefined
+      return error.provider
+        ? `check the key: 'aiu keys list', or 'aiu keys rotate ${error.provider} --key-stdin'`
+        : undefined
     case "KeyringLocked":
       return "set AIU_MASTER_KEY or AIU_PASSPHRASE to the one the keys were saved with"
     case "RateLimited":
-      return error.retryAfter ? `the provider asks to wait ${Math.ceil(Duration.toMillis(error.retryAfter) / 1000)} s` : undefined
+      return error.retryAfter
+        ? `the provider asks to wait ${Math.ceil(Duration.toMillis(error.retryAfter) / 1000)} s`
+        : undefined
     default:
       return undefined
   }
@@ -58,7 +62,8 @@ export const stderr = (text: string) => Effect.sync(() => void process.stderr.wr
 export const printJson = (value: unknown) => stdout(`${JSON.stringify(value, null, 2)}\n`)
 
 /** Whether decorations (colour, spinner) may be written to stderr. */
-export const decorated = (): boolean => process.stderr.isTTY === true && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb"
+export const decorated = (): boolean =>
+  process.stderr.isTTY === true && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb"
 
 export const dim = (text: string) => (decorated() ? `\x1b[2m${text}\x1b[22m` : text)
 

@@ -7,6 +7,7 @@ import { decorated } from "./Output.js"
 // @effect/cli renders help and usage errors with ANSI styles through console.log/console.error.
 // When the output is piped or NO_COLOR is set, strip them: no colour unless a terminal wants it.
 // (Answers are written with process.stdout.write and are never touched.)
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
 const ansi = /\x1b\[[0-9;]*m/g
 if (!decorated() || process.stdout.isTTY !== true) {
   for (const name of ["log", "error", "info", "warn"] as const) {

@@ -10,6 +10,7 @@
  */
 import { ConfigError, ModelNotFound } from "@aiu/core/AiuError"
 import type * as Provider from "@aiu/core/Provider"
+import * as ModelSource from "@aiu/model-registry/ModelSource"
 import type { HttpTransport } from "@aiu/transport/HttpTransport"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -40,6 +41,8 @@ export interface Entry {
   readonly settings: ProviderSettings
   readonly descriptor: Provider.Descriptor<HttpTransport>
   readonly provider: Provider.Service
+  /** The adapter was built with a default key (from the environment), used when the keyring has none. */
+  readonly hasDefaultKey?: boolean | undefined
 }
 
 /**
@@ -72,7 +75,10 @@ export interface Options {
   /** Environment lookup for `*_BASE_URL` defaults of unregistered built-ins (default: none). */
   readonly env?: (name: string) => string | undefined
   /** A default key per provider id, used when a call brings none (e.g. from the environment). */
-  readonly defaultKey?: (id: string, descriptor: Provider.Descriptor<HttpTransport>) => Redacted.Redacted<string> | undefined
+  readonly defaultKey?: (
+    id: string,
+    descriptor: Provider.Descriptor<HttpTransport>
+  ) => Redacted.Redacted<string> | undefined
 }
 
 /**
@@ -129,7 +135,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpTransp
           .pipe(
             Effect.provide(context),
             Effect.map((provider) => {
-              const entry: Entry = { settings, descriptor, provider }
+              const entry: Entry = { settings, descriptor, provider, hasDefaultKey: apiKey !== undefined }
               built.set(id, entry)
               return entry
             })
@@ -155,3 +161,78 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpTransp
  */
 export const layer = (options: Options): Layer.Layer<ProviderRegistry, never, HttpTransport> =>
   Layer.effect(ProviderRegistry, make(options))
+
+/**
+ * A registry over ready-made adapters (no transport, no descriptors to build from): for tests and
+ * for applications that construct their providers themselves. `requiresKey` (default false) says
+ * whether a call must find a key in the keyring.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeStatic = (
+  providers: ReadonlyArray<{ readonly provider: Provider.Service; readonly requiresKey?: boolean | undefined }>
+): Service => {
+  const entries = new Map<string, Entry>()
+  const descriptors: Array<Provider.Descriptor<HttpTransport>> = []
+  for (const { provider, requiresKey } of providers) {
+    const descriptor: Provider.Descriptor<HttpTransport> = {
+      type: provider.info.type,
+      name: provider.info.name,
+      defaultBaseUrl: undefined,
+      apiKeyEnv: undefined,
+      baseUrlEnv: undefined,
+      requiresKey: requiresKey ?? false,
+      make: () => Effect.succeed(provider)
+    }
+    descriptors.push(descriptor)
+    entries.set(provider.info.id, {
+      settings: { id: provider.info.id, type: provider.info.type },
+      descriptor,
+      provider
+    })
+  }
+  return {
+    get: (id) => {
+      const entry = entries.get(id)
+      return entry !== undefined
+        ? Effect.succeed(entry)
+        : Effect.fail(
+            new ModelNotFound({
+              message: `unknown provider '${id}' (registered: ${[...entries.keys()].join(", ")})`,
+              provider: id
+            })
+          )
+    },
+    list: Effect.sync(() => [...entries.values()].map((e) => e.settings)),
+    descriptors
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerStatic = (
+  providers: ReadonlyArray<{ readonly provider: Provider.Service; readonly requiresKey?: boolean | undefined }>
+): Layer.Layer<ProviderRegistry> => Layer.sync(ProviderRegistry, () => makeStatic(providers))
+
+/**
+ * The model registry's live source over this registry: `listModels` of each provider's adapter.
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerModelSource: Layer.Layer<ModelSource.ModelSource, never, ProviderRegistry> = Layer.effect(
+  ModelSource.ModelSource,
+  Effect.map(ProviderRegistry, (registry) =>
+    ModelSource.make({
+      providers: Effect.map(registry.list, (list) => list.map((p) => p.id)),
+      listModels: (providerId) =>
+        registry.get(providerId).pipe(
+          Effect.catchAll((e) =>
+            Effect.fail(new ModelNotFound({ message: e.message, provider: providerId }))
+          ),
+          Effect.flatMap((entry) => entry.provider.listModels())
+        )
+    })
+  )
+)

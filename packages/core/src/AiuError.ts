@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
@@ -145,9 +145,10 @@ export class ModelNotFound extends Schema.TaggedError<ModelNotFound>("@aiu/core/
  * @since 0.1.0
  * @category errors
  */
-export class ContextLengthExceeded extends Schema.TaggedError<ContextLengthExceeded>(
-  "@aiu/core/ContextLengthExceeded"
-)("ContextLengthExceeded", common) {
+export class ContextLengthExceeded extends Schema.TaggedError<ContextLengthExceeded>("@aiu/core/ContextLengthExceeded")(
+  "ContextLengthExceeded",
+  common
+) {
   readonly [TypeId]: TypeId = TypeId
   get retryable(): boolean {
     return false

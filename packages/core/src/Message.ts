@@ -197,7 +197,11 @@ export const assistant = (content: AssistantMessage["content"]): AssistantMessag
  * @since 0.1.0
  * @category constructors
  */
-export const toolResult = (toolCallId: string, content: string, options?: { name?: string; isError?: boolean }): ToolMessage => ({
+export const toolResult = (
+  toolCallId: string,
+  content: string,
+  options?: { name?: string; isError?: boolean }
+): ToolMessage => ({
   role: "tool",
   content: [{ type: "tool-result", toolCallId, content, ...options }]
 })

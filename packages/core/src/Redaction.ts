@@ -77,7 +77,7 @@ const keyShapes: ReadonlyArray<RegExp> = [
 export const redactString = (text: string): string => {
   let out = redactUrl(text)
   for (const shape of keyShapes) {
-    out = out.replace(shape, (match, bearer: unknown) => (typeof bearer === "string" ? `${bearer}${MASK}` : MASK))
+    out = out.replace(shape, (_match, bearer: unknown) => (typeof bearer === "string" ? `${bearer}${MASK}` : MASK))
   }
   return out
 }
@@ -129,7 +129,8 @@ export const redactDeep = (value: unknown, depth = 0): unknown => {
   return value
 }
 
-const secretField = /^(api[-_]?key|apikey|authorization|password|passphrase|secret|token|access[-_]?token|master[-_]?key|x-api-key|x-goog-api-key)$/i
+const secretField =
+  /^(api[-_]?key|apikey|authorization|password|passphrase|secret|token|access[-_]?token|master[-_]?key|x-api-key|x-goog-api-key)$/i
 
 /**
  * @since 0.1.0

@@ -161,7 +161,10 @@ export class Accumulator {
           if (chunk.redacted !== undefined) merged.redacted = chunk.redacted
           this.parts[this.parts.length - 1] = merged
         } else {
-          const part: { -readonly [K in keyof ReasoningPart]: ReasoningPart[K] } = { type: "reasoning", text: chunk.text }
+          const part: { -readonly [K in keyof ReasoningPart]: ReasoningPart[K] } = {
+            type: "reasoning",
+            text: chunk.text
+          }
           if (chunk.signature !== undefined) part.signature = chunk.signature
           if (chunk.redacted !== undefined) part.redacted = chunk.redacted
           this.parts.push(part)

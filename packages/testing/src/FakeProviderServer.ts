@@ -125,7 +125,8 @@ export const start = async (options?: { readonly port?: number }): Promise<FakeS
       }
       const url = req.url ?? "/"
       const headers: Record<string, string> = {}
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v
       const recorded: RecordedRequest = {
         method: req.method ?? "GET",
         url,
@@ -148,9 +149,14 @@ export const start = async (options?: { readonly port?: number }): Promise<FakeS
     let reply: Reply
     try {
       const scripted = route?.queue.shift()
-      reply = scripted ??
+      reply =
+        scripted ??
         (route?.responder === undefined
-          ? { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: { message: `no fake route for ${request.method} ${request.path}` } }) }
+          ? {
+              status: 404,
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ error: { message: `no fake route for ${request.method} ${request.path}` } })
+            }
           : await route.responder(request))
     } catch (e) {
       reply = { status: 500, body: JSON.stringify({ error: { message: String(e) } }) }

@@ -12,9 +12,9 @@ import { describe, expect, it } from "vitest"
 const root = fileURLToPath(new URL("../../..", import.meta.url))
 const builtins = new Set(builtinModules)
 
-const adapters = readdirSync(join(root, "packages"))
-  .filter((d) => d.startsWith("provider-") && existsSync(join(root, "packages", d, "src", "index.ts")))
-
+const adapters = readdirSync(join(root, "packages")).filter(
+  (d) => d.startsWith("provider-") && existsSync(join(root, "packages", d, "src", "index.ts"))
+)
 
 /** Bundles `imports`, resolved from the package folder `dir`, and lists the Node built-ins reached. */
 const bundle = async (dir: string, imports: ReadonlyArray<string>) => {
@@ -53,7 +53,11 @@ describe("edge runtimes", () => {
     expect(await bundle("transport", ["@aiu/core", "./src/HttpTransport.ts"])).toEqual([])
   }, 60_000)
 
-  it.each(adapters)("%s bundles with no Node built-in", async (adapter) => {
-    expect(await bundle(adapter, ["./src/index.ts"])).toEqual([])
-  }, 60_000)
+  it.each(adapters)(
+    "%s bundles with no Node built-in",
+    async (adapter) => {
+      expect(await bundle(adapter, ["./src/index.ts"])).toEqual([])
+    },
+    60_000
+  )
 })

@@ -22,13 +22,22 @@ import * as Credentials from "../Credentials.js"
 import * as Lazy from "../Lazy.js"
 import * as Output from "../Output.js"
 
-const model = Options.text("model").pipe(Options.withAlias("m"), Options.withDescription("provider:model, e.g. openai:gpt-4o-mini"))
-const keyAlias = Options.text("key-alias").pipe(Options.optional, Options.withDescription("which stored key to use (default: default)"))
+const model = Options.text("model").pipe(
+  Options.withAlias("m"),
+  Options.withDescription("provider:model, e.g. openai:gpt-4o-mini")
+)
+const keyAlias = Options.text("key-alias").pipe(
+  Options.optional,
+  Options.withDescription("which stored key to use (default: default)")
+)
 const json = Options.boolean("json").pipe(Options.withDescription("print one JSON object when done"))
 
 const seconds = (name: string, description: string) =>
   Options.float(name).pipe(
-    Options.filterMap((n) => (n > 0 ? Option.some(n) : Option.none()), `--${name} must be a positive number of seconds`),
+    Options.filterMap(
+      (n) => (n > 0 ? Option.some(n) : Option.none()),
+      `--${name} must be a positive number of seconds`
+    ),
     Options.optional,
     Options.withDescription(description)
   )
@@ -59,7 +68,12 @@ const callOptions = (
   }
 }
 
-const usageLine = (id: string, usage: { inputTokens: number; outputTokens: number }, latencyMs: number, costUsd: number | null) =>
+const usageLine = (
+  id: string,
+  usage: { inputTokens: number; outputTokens: number },
+  latencyMs: number,
+  costUsd: number | null
+) =>
   Output.dim(
     `[${id}] ${usage.inputTokens} in / ${usage.outputTokens} out tokens · ${latencyMs} ms${costUsd !== null ? ` · $${costUsd.toFixed(6)}` : ""}\n`
   )
@@ -72,7 +86,10 @@ const chat = Command.make(
   "chat",
   {
     model,
-    input: Options.text("input").pipe(Options.withAlias("i"), Options.withDescription("the prompt; '-' reads it from stdin")),
+    input: Options.text("input").pipe(
+      Options.withAlias("i"),
+      Options.withDescription("the prompt; '-' reads it from stdin")
+    ),
     system: Options.text("system").pipe(Options.optional, Options.withDescription("a system prompt")),
     temperature: Options.float("temperature").pipe(Options.optional),
     maxTokens: Options.integer("max-tokens").pipe(Options.optional, Options.withDescription("maximum output tokens")),
@@ -112,10 +129,14 @@ const chat = Command.make(
               if (part.type === "text") acc.add({ type: "text-delta", text: part.text })
               else if (part.type === "reasoning") acc.add({ type: "reasoning-delta", text: part.text })
             }
-            response.toolCalls.forEach((call, index) =>
+            for (const [index, call] of response.toolCalls.entries()) {
               acc.add({ type: "tool-call-end", index, id: call.id, name: call.name, arguments: call.arguments })
-            )
-            acc.add({ type: "metadata", model: response.model, ...(response.requestId ? { requestId: response.requestId } : {}) })
+            }
+            acc.add({
+              type: "metadata",
+              model: response.model,
+              ...(response.requestId ? { requestId: response.requestId } : {})
+            })
             acc.add({ type: "finish", finishReason: response.finishReason, usage: response.usage })
             if (!args.json) process.stdout.write(response.text)
           })
@@ -168,7 +189,8 @@ const chat = Command.make(
           requestId: response.requestId ?? null
         })
       } else {
-        if (response.text.length > 0 && !response.text.endsWith("\n") && process.stdout.isTTY) yield* Output.stdout("\n")
+        if (response.text.length > 0 && !response.text.endsWith("\n") && process.stdout.isTTY)
+          yield* Output.stdout("\n")
         yield* Output.stderr(usageLine(id, response.usage, latencyMs, costUsd))
       }
     }).pipe(Effect.provide(Lazy.providers))
@@ -182,7 +204,11 @@ const embed = Command.make(
   "embed",
   {
     model,
-    input: Options.text("input").pipe(Options.withAlias("i"), Options.repeated, Options.withDescription("a text to embed (repeatable)")),
+    input: Options.text("input").pipe(
+      Options.withAlias("i"),
+      Options.repeated,
+      Options.withDescription("a text to embed (repeatable)")
+    ),
     dimensions: Options.integer("dimensions").pipe(Options.optional),
     keyAlias,
     json
@@ -212,7 +238,10 @@ const embed = Command.make(
         })
       } else {
         for (const [i, vector] of response.embeddings.entries()) {
-          const head = vector.slice(0, 4).map((x) => x.toFixed(4)).join(", ")
+          const head = vector
+            .slice(0, 4)
+            .map((x) => x.toFixed(4))
+            .join(", ")
           yield* Output.stdout(`${i}\t${vector.length} dims\t[${head}${vector.length > 4 ? ", …" : ""}]\n`)
         }
         yield* Output.stderr(Output.dim(`[${id}] ${response.usage.inputTokens} in tokens · ${latencyMs} ms\n`))
@@ -252,7 +281,12 @@ const image = Command.make(
         .writeFile(args.out, Buffer.from(first.b64, "base64"))
         .pipe(Effect.mapError((e) => new AiuError.StorageError({ message: `cannot write ${args.out}: ${e.message}` })))
       if (args.json) {
-        yield* Output.printJson({ provider: parts.provider, model: response.model, out: args.out, revisedPrompt: first.revisedPrompt ?? null })
+        yield* Output.printJson({
+          provider: parts.provider,
+          model: response.model,
+          out: args.out,
+          revisedPrompt: first.revisedPrompt ?? null
+        })
       } else {
         yield* Output.stderr(Output.dim(`[${id}] wrote ${args.out}\n`))
       }

@@ -7,7 +7,7 @@ describe("aiu --help", () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain("aiu")
     expect(result.stdout).toContain("run")
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for ANSI escapes
     expect(result.stdout).not.toMatch(/\x1b\[/)
   })
 

@@ -21,7 +21,9 @@ describe("aiu run chat", () => {
     const text = "Grüße — 日本語 🎉 done"
     // One SSE event whose bytes are cut in the middle of a multi-byte character, sent as
     // separate writes with a pause so they arrive as separate network reads.
-    const events = OpenAi.streamEvents(["Grüße — ", "日本語 🎉", " done"], { usage: { prompt_tokens: 3, completion_tokens: 7 } })
+    const events = OpenAi.streamEvents(["Grüße — ", "日本語 🎉", " done"], {
+      usage: { prompt_tokens: 3, completion_tokens: 7 }
+    })
     const bytes = Buffer.from(events.join(""), "utf8")
     const cut = bytes.indexOf(Buffer.from("本", "utf8")) + 1
     const emoji = bytes.indexOf(Buffer.from("🎉", "utf8")) + 2
@@ -39,12 +41,22 @@ describe("aiu run chat", () => {
     expect(result.stderr).toContain("3 in / 7 out tokens")
     const sent = server.requests[0]
     expect(sent?.headers.authorization).toBe("Bearer sk-test-0000")
-    expect(sent?.json).toMatchObject({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "hi" }] })
+    expect(sent?.json).toMatchObject({
+      model: "gpt-4o-mini",
+      stream: true,
+      messages: [{ role: "user", content: "hi" }]
+    })
   })
 
   it("--json prints the object CLI.md describes, with the usage the server reported", async () => {
-    server.route("POST", "/v1/chat/completions", OpenAi.stream(["Hello", ", world"], { usage: { prompt_tokens: 11, completion_tokens: 4 } }))
-    const result = await runCli(["run", "chat", "--model", "openai:gpt-4o-mini", "--input", "hi", "--json"], { env: env() })
+    server.route(
+      "POST",
+      "/v1/chat/completions",
+      OpenAi.stream(["Hello", ", world"], { usage: { prompt_tokens: 11, completion_tokens: 4 } })
+    )
+    const result = await runCli(["run", "chat", "--model", "openai:gpt-4o-mini", "--input", "hi", "--json"], {
+      env: env()
+    })
     expect(result.code).toBe(0)
     const out = JSON.parse(result.stdout)
     expect(out).toMatchObject({
@@ -70,7 +82,7 @@ describe("aiu run chat", () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain("You said: from stdin")
     expect(server.requests[0]?.json).toMatchObject({ messages: [{ role: "user", content: "from stdin" }] })
-    expect((server.requests[0]?.json as { stream?: boolean }).stream).not.toBe(true)
+    expect((server.requests[0]?.json as { stream?: boolean } | undefined)?.stream).not.toBe(true)
   })
 
   it("a bad model id exits 2 with one line saying what a good id looks like", async () => {
@@ -92,7 +104,14 @@ describe("aiu run chat", () => {
   })
 
   it("a provider error exits 1 as one line naming its tag, and never echoes the key", async () => {
-    server.route("POST", "/v1/chat/completions", OpenAi.error(401, "Incorrect API key provided: sk-test-0000.", { type: "invalid_request_error", code: "invalid_api_key" }))
+    server.route(
+      "POST",
+      "/v1/chat/completions",
+      OpenAi.error(401, "Incorrect API key provided: sk-test-0000.", {
+        type: "invalid_request_error",
+        code: "invalid_api_key"
+      })
+    )
     const result = await runCli(["run", "chat", "--model", "openai:gpt-4o-mini", "--input", "hi"], { env: env() })
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/^error: AuthenticationError: /)
@@ -100,7 +119,9 @@ describe("aiu run chat", () => {
   })
 
   it("an unknown flag exits 2", async () => {
-    const result = await runCli(["run", "chat", "--model", "openai:gpt-4o-mini", "--input", "hi", "--bogus"], { env: env() })
+    const result = await runCli(["run", "chat", "--model", "openai:gpt-4o-mini", "--input", "hi", "--bogus"], {
+      env: env()
+    })
     expect(result.code).toBe(2)
   })
 

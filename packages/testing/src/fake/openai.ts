@@ -47,13 +47,25 @@ export const streamEvents = (
   const base = { id: "chatcmpl-fake0001", object: "chat.completion.chunk", created: 1_700_000_000, model }
   const event = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`
   const out = [
-    event({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }], usage: null })
+    event({
+      ...base,
+      choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }],
+      usage: null
+    })
   ]
   for (const piece of pieces) {
     out.push(event({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }], usage: null }))
   }
-  out.push(event({ ...base, choices: [{ index: 0, delta: {}, finish_reason: options?.finishReason ?? "stop" }], usage: null }))
-  out.push(event({ ...base, choices: [], usage: withTotal(options?.usage ?? { prompt_tokens: 8, completion_tokens: pieces.length }) }))
+  out.push(
+    event({ ...base, choices: [{ index: 0, delta: {}, finish_reason: options?.finishReason ?? "stop" }], usage: null })
+  )
+  out.push(
+    event({
+      ...base,
+      choices: [],
+      usage: withTotal(options?.usage ?? { prompt_tokens: 8, completion_tokens: pieces.length })
+    })
+  )
   out.push("data: [DONE]\n\n")
   return out
 }
@@ -77,24 +89,41 @@ export const error = (
 ): Reply =>
   json(
     status,
-    { error: { message, type: options?.type ?? "invalid_request_error", param: options?.param ?? null, code: options?.code ?? null } },
+    {
+      error: {
+        message,
+        type: options?.type ?? "invalid_request_error",
+        param: options?.param ?? null,
+        code: options?.code ?? null
+      }
+    },
     options?.headers
   )
 
 /** `GET /models`. */
 export const models = (ids: ReadonlyArray<string>): Reply =>
-  json(200, { object: "list", data: ids.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "system" })) })
+  json(200, {
+    object: "list",
+    data: ids.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "system" }))
+  })
 
 /**
  * A responder that answers chat completions by echoing the last user message, streamed word by
  * word when the request asks for a stream. The demo and the benchmarks use it.
  */
 export const echoChat = (request: { readonly json: unknown }): Reply => {
-  const body = (request.json ?? {}) as { messages?: Array<{ role: string; content: unknown }>; stream?: boolean; model?: string }
+  const body = (request.json ?? {}) as {
+    messages?: Array<{ role: string; content: unknown }>
+    stream?: boolean
+    model?: string
+  }
   const last = [...(body.messages ?? [])].reverse().find((m) => m.role === "user")
   const prompt = typeof last?.content === "string" ? last.content : JSON.stringify(last?.content ?? "")
   const text = `This is the aiu fake provider on 127.0.0.1, a local stand-in for a real model. You said: ${prompt}`
-  const usage = { prompt_tokens: Math.max(1, Math.ceil(prompt.length / 4)), completion_tokens: Math.ceil(text.length / 4) }
+  const usage = {
+    prompt_tokens: Math.max(1, Math.ceil(prompt.length / 4)),
+    completion_tokens: Math.ceil(text.length / 4)
+  }
   if (body.stream) {
     const pieces = text.split(/(?<= )/)
     return stream(pieces, { usage, ...(body.model ? { model: body.model } : {}) })
