@@ -80,7 +80,12 @@ export interface Service {
   /** Replaces the sealed material of a row (re-keying). */
   readonly reseal: (
     id: string,
-    sealed: { readonly keyringId: string; readonly ciphertext: string; readonly nonce: string }
+    sealed: {
+      readonly keyringId: string
+      readonly ciphertext: string
+      readonly nonce: string
+      readonly fingerprint: string
+    }
   ) => Effect.Effect<void, AiuError.StorageError>
   readonly getMeta: (name: string) => Effect.Effect<Option.Option<string>, AiuError.StorageError>
   readonly setMeta: (name: string, value: string) => Effect.Effect<void, AiuError.StorageError>

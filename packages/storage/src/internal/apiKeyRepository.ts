@@ -101,9 +101,20 @@ export const make = Effect.gen(function* () {
   )
 
   const reseal = Effect.fn("ApiKeyRepository.reseal")(
-    (id: string, sealed: { readonly keyringId: string; readonly ciphertext: string; readonly nonce: string }) =>
+    (
+      id: string,
+      sealed: {
+        readonly keyringId: string
+        readonly ciphertext: string
+        readonly nonce: string
+        readonly fingerprint: string
+      }
+    ) =>
       sql`UPDATE aiu_api_keys SET keyring_id = ${sealed.keyringId}, ciphertext = ${sealed.ciphertext},
-          nonce = ${sealed.nonce} WHERE id = ${id}`.pipe(Effect.asVoid, mapSqlError("ApiKeyRepository.reseal"))
+          nonce = ${sealed.nonce}, fingerprint = ${sealed.fingerprint} WHERE id = ${id}`.pipe(
+        Effect.asVoid,
+        mapSqlError("ApiKeyRepository.reseal")
+      )
   )
 
   const getMeta = Effect.fn("ApiKeyRepository.getMeta")((name: string) =>
