@@ -1,0 +1,181 @@
+/**
+ * The Mistral adapter: implements the core `Provider` over `MistralClient` (chat, streaming chat,
+ * embeddings, model listing). Image generation is not offered by Mistral and fails with
+ * `UnsupportedOperation` (filled in by `Provider.make`).
+ *
+ * @since 0.1.0
+ */
+import * as AiuError from "@aiu/core/AiuError"
+import type { CallOptions } from "@aiu/core/CallOptions"
+import type { ChatRequest } from "@aiu/core/Chat"
+import type { EmbedRequest, EmbedResponse } from "@aiu/core/Embedding"
+import * as Provider from "@aiu/core/Provider"
+import type { StreamChunk } from "@aiu/core/StreamChunk"
+import type { HttpTransport } from "@aiu/transport/HttpTransport"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import * as MistralClient from "./MistralClient.js"
+import * as MistralConfig from "./MistralConfig.js"
+import * as Models from "./internal/models.js"
+import * as RequestMapping from "./internal/requestMapping.js"
+import * as ResponseMapping from "./internal/responseMapping.js"
+import * as StreamMapping from "./internal/streamMapping.js"
+
+/**
+ * Mistral's default embeddings batch (texts per call).
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultEmbedBatchSize = 32
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  config: Provider.AdapterConfig
+): Effect.Effect<Provider.Service, AiuError.ConfigError, HttpTransport> =>
+  Effect.gen(function* () {
+    const settings = yield* MistralConfig.decodeSettings(config.id, config.settings)
+    const client = yield* MistralClient.make(config)
+    const provider = config.id
+
+    const prepare = (request: ChatRequest, stream: boolean) =>
+      Either.map(MistralConfig.decodeProviderOptions(provider, request.providerOptions?.mistral), (providerOptions) =>
+        RequestMapping.chatBody(request, { settings, providerOptions, stream })
+      )
+
+    const chat = (request: ChatRequest, options?: CallOptions) =>
+      Effect.gen(function* () {
+        const { body, warnings } = yield* prepare(request, false)
+        const response = yield* client.chatCompletions(body, options)
+        return ResponseMapping.chatResponse(response.body, {
+          model: request.model,
+          requestId: response.requestId,
+          warnings
+        })
+      })
+
+    const chatStream = (
+      request: ChatRequest,
+      options?: CallOptions
+    ): Stream.Stream<StreamChunk, AiuError.ProviderFailure> =>
+      Stream.unwrapScoped(
+        Effect.gen(function* () {
+          const { body } = yield* prepare(request, true)
+          const response = yield* client.chatCompletionsStream(body, options)
+          const requestId = response.requestId
+          const withId = requestId !== undefined ? { requestId } : {}
+          const mapper = StreamMapping.make(
+            { provider, model: request.model, requestId },
+            {
+              interrupted: (what) =>
+                new AiuError.StreamInterrupted({ message: `${provider} chatStream: ${what}`, provider, ...withId }),
+              decode: (what) =>
+                new AiuError.ResponseDecodeError({ message: `${provider} chatStream: ${what}`, provider, ...withId })
+            }
+          )
+          const mapped = Stream.mapChunksEffect(response.events, (events) => {
+            const out: Array<StreamChunk> = []
+            for (const event of events) {
+              const failure = mapper.event(event.data, out)
+              // Deliver what came before the failure; the next pull (or the end) fails.
+              if (failure !== undefined)
+                return out.length > 0 ? Effect.succeed(Chunk.unsafeFromArray(out)) : Effect.fail(failure)
+            }
+            return Effect.succeed(Chunk.unsafeFromArray(out))
+          })
+          const end = Stream.suspend(() => {
+            const out: Array<StreamChunk> = []
+            const failure = mapper.end(out)
+            return failure !== undefined ? Stream.fail(failure) : Stream.fromIterable(out)
+          })
+          return Stream.concat(mapped, end)
+        })
+      )
+
+    const batchSize = settings.embedBatchSize ?? defaultEmbedBatchSize
+
+    const embed = (request: EmbedRequest, options?: CallOptions) =>
+      Effect.gen(function* () {
+        // Mistral's embeddings take no input type: `inputType` is accepted and ignored.
+        const batches: Array<ReadonlyArray<string>> = []
+        for (let i = 0; i < request.input.length; i += batchSize) batches.push(request.input.slice(i, i + batchSize))
+        const responses = yield* Effect.forEach(batches, (input) =>
+          client.embeddings(
+            {
+              model: request.model,
+              input,
+              ...(request.dimensions !== undefined ? { output_dimension: request.dimensions } : {})
+            },
+            options
+          )
+        )
+        const embeddings: Array<ReadonlyArray<number>> = []
+        let inputTokens = 0
+        let model = request.model
+        let requestId: string | undefined
+        for (const response of responses) {
+          const data = [...response.body.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+          for (const d of data) embeddings.push(d.embedding)
+          inputTokens += response.body.usage?.prompt_tokens ?? 0
+          if (typeof response.body.model === "string") model = response.body.model
+          requestId = requestId ?? response.requestId
+        }
+        if (embeddings.length !== request.input.length) {
+          return yield* Effect.fail(
+            new AiuError.ResponseDecodeError({
+              message: `${provider} embed: ${embeddings.length} vectors for ${request.input.length} inputs`,
+              provider,
+              ...(requestId !== undefined ? { requestId } : {})
+            })
+          )
+        }
+        const out: EmbedResponse = {
+          model,
+          embeddings,
+          usage: { inputTokens },
+          ...(requestId !== undefined ? { requestId } : {})
+        }
+        return out
+      })
+
+    const listModels = (options?: CallOptions) =>
+      Effect.map(client.models(options), (response) => Models.modelInfos(provider, response.body))
+
+    return Provider.make({
+      id: provider,
+      type: "mistral",
+      name: "Mistral",
+      features: { tools: true, structuredOutput: true, reasoning: true, imageInput: true },
+      chat,
+      chatStream,
+      embed,
+      listModels
+    })
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  config: Provider.AdapterConfig
+): Layer.Layer<Provider.Provider, AiuError.ConfigError, HttpTransport> => Layer.effect(Provider.Provider, make(config))
+
+/**
+ * @since 0.1.0
+ * @category descriptors
+ */
+export const descriptor: Provider.Descriptor<HttpTransport> = {
+  type: "mistral",
+  name: "Mistral",
+  defaultBaseUrl: MistralClient.defaultBaseUrl,
+  apiKeyEnv: MistralClient.apiKeyEnv,
+  baseUrlEnv: "MISTRAL_BASE_URL",
+  requiresKey: true,
+  make
+}
