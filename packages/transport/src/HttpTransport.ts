@@ -4,21 +4,26 @@
  * failure is mapped to the core error union: the adapter's `mapError` speaks for its provider's
  * error bodies, the generic status mapping covers the rest.
  *
- * Seams for the resilience layer (retries, deadlines, rate limits, circuit breaking) are the
- * `options` carried on every request and the single `send` step inside the implementation.
+ * Every call goes through the resilience layer: the keyed rate limiter (when a `RateLimit`
+ * service is provided), the per-provider circuit breaker, retries with backoff and `Retry-After`
+ * (`RetryPolicy`), the retry budget (`RetryBudget`) and per-phase deadlines (`Timeouts`), all
+ * configurable per transport, per provider (`Options.providers`) and per call (`CallOptions`).
+ * On Node use `NodeHttpTransport.layer` (undici, the fast path); elsewhere `layerFetch`.
  *
  * @since 0.1.0
  */
 import type { ProviderFailure } from "@aiu/core/AiuError"
-import type { CallOptions } from "@aiu/core/CallOptions"
+import type { CallOptions, RetryOptions, Timeouts } from "@aiu/core/CallOptions"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
+import type * as CircuitBreaker from "./CircuitBreaker.js"
 import * as internal from "./internal/httpTransport.js"
+import type * as RetryBudget from "./RetryBudget.js"
 import type { SseEvent } from "./Sse.js"
 
 /**
@@ -106,6 +111,13 @@ export interface Service {
   readonly sse: (request: HttpRequest) => Effect.Effect<StreamResponse<SseEvent>, ProviderFailure, Scope.Scope>
   /** Opens an NDJSON response; each event is one parsed JSON value. */
   readonly ndjson: (request: HttpRequest) => Effect.Effect<StreamResponse<unknown>, ProviderFailure, Scope.Scope>
+  /**
+   * Reports the real token usage of a finished call (input + output), so the tokens-per-minute
+   * limiter corrects the estimate it charged (`request.estimatedTokens`). A no-op without a
+   * limiter. Optional only so hand-written test doubles need not implement it: use
+   * `HttpTransport.reportUsage(service, request, tokens)`.
+   */
+  readonly reportUsage?: (request: HttpRequest, actualTokens: number) => Effect.Effect<void>
 }
 
 /**
@@ -121,9 +133,24 @@ export class HttpTransport extends Context.Tag("@aiu/transport/HttpTransport")<H
 export interface Options {
   /** Largest SSE event / NDJSON line accepted (default 128 MiB). */
   readonly maxEventBytes?: number
+  /** Retry settings for every provider (defaults: 2 retries, 0.5 s base, 8 s cap, 60 s ceiling). */
+  readonly retry?: RetryOptions
+  /** Timeouts for every provider (defaults in `Timeouts.defaults`). */
+  readonly timeouts?: Timeouts
+  /** Per-provider overrides, by provider id; per-call `CallOptions` override these. */
+  readonly providers?: Readonly<Record<string, { readonly retry?: RetryOptions; readonly timeouts?: Timeouts }>>
+  /** The retry budget per provider (AWS standard mode: 500 tokens); `false` for none. */
+  readonly retryBudget?: RetryBudget.Options | false
+  /**
+   * The transport's own circuit breaker per provider; `false` switches it off. Ignored when a
+   * `CircuitBreaker` service is in context (then that one is used).
+   */
+  readonly circuitBreaker?: CircuitBreaker.Options | false
 }
 
 /**
+ * Over an `@effect/platform` HttpClient. Picks up a `RateLimit` and a `CircuitBreaker` service
+ * from context when present.
  * @since 0.1.0
  * @category constructors
  */
@@ -143,6 +170,14 @@ export const layer = (options?: Options): Layer.Layer<HttpTransport, never, Http
  */
 export const layerFetch = (options?: Options): Layer.Layer<HttpTransport> =>
   layer(options).pipe(Layer.provide(internal.fetchClientLayer))
+
+/**
+ * Reports real token usage to the rate limiter behind a transport (see `Service.reportUsage`).
+ * @since 0.1.0
+ * @category combinators
+ */
+export const reportUsage = (service: Service, request: HttpRequest, actualTokens: number): Effect.Effect<void> =>
+  service.reportUsage === undefined ? Effect.void : service.reportUsage(request, actualTokens)
 
 /**
  * The request id a provider put in its response headers, if any.

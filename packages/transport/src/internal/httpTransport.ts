@@ -1,23 +1,32 @@
+/**
+ * The transport: one attempt = one `Effect.async` around a backend `send`, guarded by the circuit
+ * breaker and a deadline; attempts repeated by the `RetryPolicy` schedule under the retry budget
+ * and the call's total deadline; the keyed limiter in front; the body decoded (JSON + Schema) or
+ * opened as an event stream. Errors leave as the core union, with the number of attempts.
+ */
 import * as AiuError from "@aiu/core/AiuError"
 import * as Redaction from "@aiu/core/Redaction"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Chunk from "effect/Chunk"
-import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
+import * as CircuitBreaker from "../CircuitBreaker.js"
 import type { ErrorInfo, HttpRequest, Options, Response, Service, StreamResponse } from "../HttpTransport.js"
 import * as Ndjson from "../Ndjson.js"
-import { parseRetryAfterMs } from "../RetryAfter.js"
+import * as RateLimit from "../RateLimit.js"
+import { parseGoogleRetryDelayMs, parseRetryAfterMs, parseShouldRetry } from "../RetryAfter.js"
+import * as RetryBudget from "../RetryBudget.js"
+import * as RetryPolicy from "../RetryPolicy.js"
 import * as Sse from "../Sse.js"
-import { generic } from "./statusErrors.js"
+import * as Timeouts from "../Timeouts.js"
+import { type Backend, type BackendError, fromHttpClient, type RawRequest, type RawResponse } from "./backend.js"
+import * as Deadlines from "./deadlines.js"
+import * as EventStream from "./eventStream.js"
+import { generic, quotaExceeded } from "./statusErrors.js"
 
 export const fetchClientLayer = FetchHttpClient.layer
 
@@ -35,234 +44,454 @@ const MAX_ERROR_BODY = 64 * 1024
 
 const withRequestId = (requestId: string | undefined) => (requestId !== undefined ? { requestId } : {})
 
-const networkError = (req: HttpRequest, error: HttpClientError.HttpClientError): AiuError.ProviderFailure => {
-  // The platform's own message embeds the URL; ours names the provider and the cause only.
-  const cause = error.cause instanceof Error ? error.cause.message : error.reason
-  return new AiuError.NetworkError({
-    message: `${req.provider} ${req.operation}: request failed (${Redaction.redactString(String(cause))})`,
-    provider: req.provider
-  })
-}
+const label = (req: HttpRequest) => `${req.provider} ${req.operation}`
 
 const decodeError = (req: HttpRequest, what: string, requestId: string | undefined) =>
   new AiuError.ResponseDecodeError({
-    message: `${req.provider} ${req.operation}: ${Redaction.redactString(what)}`,
+    message: `${label(req)}: ${Redaction.redactString(what)}`,
     provider: req.provider,
     ...withRequestId(requestId)
   })
 
 const interrupted = (req: HttpRequest, what: string, requestId: string | undefined) =>
   new AiuError.StreamInterrupted({
-    message: `${req.provider} ${req.operation}: stream broke: ${Redaction.redactString(what)}`,
+    message: `${label(req)}: stream broke after it started: ${Redaction.redactString(what)}`,
     provider: req.provider,
     ...withRequestId(requestId)
   })
 
-const buildRequest = (req: HttpRequest): Effect.Effect<HttpClientRequest.HttpClientRequest, AiuError.InvalidRequest> =>
-  Effect.suspend(() => {
-    let r = HttpClientRequest.make(req.method ?? (req.body === undefined ? "GET" : "POST"))(req.url)
-    const headers = req.options?.headers ? { ...req.headers, ...req.options.headers } : req.headers
-    if (headers) r = HttpClientRequest.setHeaders(r, headers)
-    if (req.body !== undefined) {
-      let json: string
-      try {
-        json = JSON.stringify(req.body)
-      } catch (e) {
-        return Effect.fail(
-          new AiuError.InvalidRequest({
-            message: `${req.provider} ${req.operation}: request body is not JSON-serialisable (${String(e)})`,
-            provider: req.provider
-          })
-        )
-      }
-      r = HttpClientRequest.bodyText(r, json, "application/json")
-    }
-    return Effect.succeed(r)
+const timeoutError = (
+  req: HttpRequest,
+  phase: AiuError.TimeoutPhase,
+  limitMs: number,
+  requestId?: string | undefined
+) =>
+  new AiuError.Timeout({
+    message: `${label(req)}: ${Timeouts.describe(phase, limitMs)}`,
+    provider: req.provider,
+    phase,
+    timeout: Duration.millis(limitMs),
+    ...withRequestId(requestId)
   })
 
-/** Reads a failed response into the error union. */
-const failResponse = (req: HttpRequest, response: HttpClientResponse.HttpClientResponse) =>
-  Effect.gen(function* () {
-    const headers = response.headers as Record<string, string>
-    const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
-    const body = text.length > MAX_ERROR_BODY ? text.slice(0, MAX_ERROR_BODY) : text
-    let json: unknown
+const sendFailure = (req: HttpRequest, e: BackendError, timeouts: Timeouts.Resolved): AiuError.ProviderFailure =>
+  e.kind === "connect-timeout"
+    ? timeoutError(req, "connect", timeouts.connectMs ?? 10_000)
+    : new AiuError.NetworkError({
+        message: `${label(req)}: request failed before a response (${Redaction.redactString(e.message)})`,
+        provider: req.provider
+      })
+
+const toRaw = (req: HttpRequest, timeouts: Timeouts.Resolved): RawRequest | AiuError.InvalidRequest => {
+  let body: string | undefined
+  if (req.body !== undefined) {
     try {
-      json = body.length > 0 ? JSON.parse(body) : undefined
-    } catch {
-      json = undefined
+      body = JSON.stringify(req.body)
+    } catch (e) {
+      return new AiuError.InvalidRequest({
+        message: `${label(req)}: request body is not JSON-serialisable (${Redaction.redactString(String(e))})`,
+        provider: req.provider
+      })
     }
-    const now = yield* Clock.currentTimeMillis
-    const info: ErrorInfo = {
-      provider: req.provider,
-      operation: req.operation,
-      status: response.status,
-      headers,
-      body,
-      json,
-      requestId: requestIdOf(headers),
-      retryAfterMs: parseRetryAfterMs(headers, now)
+  }
+  const extra = req.options?.headers
+  const headers: Record<string, string> =
+    extra !== undefined ? { ...req.headers, ...extra } : req.headers !== undefined ? { ...req.headers } : {}
+  if (body !== undefined && headers["content-type"] === undefined && headers["Content-Type"] === undefined) {
+    headers["content-type"] = "application/json"
+  }
+  return {
+    method: req.method ?? (body === undefined ? "GET" : "POST"),
+    url: req.url,
+    headers,
+    body,
+    connectTimeoutMs: timeouts.connectMs
+  }
+}
+
+interface Settings {
+  readonly retry: RetryPolicy.Resolved
+  readonly timeouts: Timeouts.Resolved
+}
+
+export const makeWithBackend = (backend: Backend, options?: Options): Effect.Effect<Service, never, never> =>
+  Effect.gen(function* () {
+    const deadlines = yield* Deadlines.make
+    const maxEventBytes = options?.maxEventBytes ?? 128 * 1024 * 1024
+    // A CircuitBreaker service in context wins (one breaker shared by several transports);
+    // otherwise each transport has its own, unless switched off.
+    const provided = Option.getOrUndefined(yield* Effect.serviceOption(CircuitBreaker.CircuitBreaker))
+    const breaker =
+      provided ?? (options?.circuitBreaker === false ? undefined : yield* CircuitBreaker.make(options?.circuitBreaker))
+    const limiter = Option.getOrUndefined(yield* Effect.serviceOption(RateLimit.RateLimit))
+    const budget = options?.retryBudget === false ? RetryBudget.unlimited : RetryBudget.make(options?.retryBudget)
+
+    // Settings per provider are resolved once; a call with its own retry / timeout options pays
+    // for one more merge.
+    const perProvider = new Map<string, Settings>()
+    const settingsOf = (req: HttpRequest): Settings => {
+      let s = perProvider.get(req.provider)
+      if (s === undefined) {
+        const p = options?.providers?.[req.provider]
+        s = {
+          retry: RetryPolicy.resolve(options?.retry, p?.retry),
+          timeouts: Timeouts.resolve(options?.timeouts, p?.timeouts)
+        }
+        perProvider.set(req.provider, s)
+      }
+      const call = req.options
+      if (call?.retry === undefined && call?.timeouts === undefined) return s
+      return {
+        retry: call.retry === undefined ? s.retry : mergeRetry(s, call),
+        timeouts: call.timeouts === undefined ? s.timeouts : mergeTimeouts(s, call)
+      }
     }
-    return yield* Effect.fail(req.mapError?.(info) ?? generic(info))
+    const mergeRetry = (s: Settings, call: NonNullable<HttpRequest["options"]>) => {
+      const r = call.retry!
+      return {
+        maxRetries: r.maxRetries ?? s.retry.maxRetries,
+        baseDelayMs: r.baseDelay !== undefined ? Duration.toMillis(r.baseDelay) : s.retry.baseDelayMs,
+        maxDelayMs: r.maxDelay !== undefined ? Duration.toMillis(r.maxDelay) : s.retry.maxDelayMs,
+        maxRetryAfterMs: r.maxRetryAfter !== undefined ? Duration.toMillis(r.maxRetryAfter) : s.retry.maxRetryAfterMs
+      }
+    }
+    const mergeTimeouts = (s: Settings, call: NonNullable<HttpRequest["options"]>) => {
+      const t = call.timeouts!
+      const base = s.timeouts
+      const pick = (d: Duration.DurationInput | undefined, fallback: number | undefined) => {
+        if (d === undefined) return fallback
+        const duration = Duration.decode(d)
+        return Duration.isFinite(duration) ? Duration.toMillis(duration) : undefined
+      }
+      return {
+        connectMs: pick(t.connect, base.connectMs),
+        firstByteMs: pick(t.firstByte, base.firstByteMs),
+        idleMs: pick(t.idle, base.idleMs),
+        idleEventMs: pick(t.idleEvent, base.idleEventMs),
+        totalMs: pick(t.total, base.totalMs)
+      }
+    }
+
+    /** Reads a non-2xx response into a classified failure. */
+    const failResponse = (req: HttpRequest, res: RawResponse, s: Settings) =>
+      Effect.flatMap(readText(req, res, s, undefined), (text) => {
+        const body = text.length > MAX_ERROR_BODY ? text.slice(0, MAX_ERROR_BODY) : text
+        let json: unknown
+        try {
+          json = body.length > 0 ? JSON.parse(body) : undefined
+        } catch {
+          json = undefined
+        }
+        const headers = res.headers
+        const retryAfterMs = parseRetryAfterMs(headers, deadlines.now()) ?? parseGoogleRetryDelayMs(json)
+        const info: ErrorInfo = {
+          provider: req.provider,
+          operation: req.operation,
+          status: res.status,
+          headers,
+          body,
+          json,
+          requestId: requestIdOf(headers),
+          retryAfterMs
+        }
+        const error = quotaExceeded(info) ?? req.mapError?.(info) ?? generic(info)
+        return Effect.fail(
+          RetryPolicy.applyCeiling(
+            RetryPolicy.classify(error, res.status, parseShouldRetry(headers), retryAfterMs),
+            s.retry
+          )
+        )
+      }).pipe(
+        Effect.catchTag("Interrupted", (e) => Effect.fail(RetryPolicy.classify(e.error, undefined, false, undefined)))
+      )
+
+    /** Reads a whole body within the idle limit (and the total deadline). */
+    const readText = (req: HttpRequest, res: RawResponse, s: Settings, totalAt: number | undefined) =>
+      Effect.async<string, { readonly _tag: "Interrupted"; readonly error: AiuError.ProviderFailure }>((resume) => {
+        const requestId = requestIdOf(res.headers)
+        const now = deadlines.now()
+        const idleAt = s.timeouts.idleMs !== undefined ? now + s.timeouts.idleMs : Number.POSITIVE_INFINITY
+        const at = Math.min(idleAt, totalAt ?? Number.POSITIVE_INFINITY)
+        let settled = false
+        const timer =
+          at === Number.POSITIVE_INFINITY
+            ? undefined
+            : deadlines.at(at, () => {
+                if (settled) return
+                settled = true
+                res.close()
+                const error =
+                  at === idleAt
+                    ? timeoutError(req, "idle", s.timeouts.idleMs!, requestId)
+                    : timeoutError(req, "total", s.timeouts.totalMs!, requestId)
+                resume(Effect.fail({ _tag: "Interrupted", error }))
+              })
+        res.text().then(
+          (text) => {
+            if (settled) return
+            settled = true
+            if (timer !== undefined) deadlines.cancel(timer)
+            resume(Effect.succeed(text))
+          },
+          (e: BackendError) => {
+            if (settled) return
+            settled = true
+            if (timer !== undefined) deadlines.cancel(timer)
+            resume(Effect.fail({ _tag: "Interrupted", error: interrupted(req, e.message, requestId) }))
+          }
+        )
+        return Effect.sync(() => {
+          if (settled) return
+          settled = true
+          if (timer !== undefined) deadlines.cancel(timer)
+          res.close()
+        })
+      })
+
+    /** One attempt, up to a 2xx response's headers. */
+    const sendOnce = (
+      req: HttpRequest,
+      raw: RawRequest,
+      s: Settings,
+      totalAt: number | undefined
+    ): Effect.Effect<RawResponse, RetryPolicy.Failure> =>
+      Effect.async<RawResponse, RetryPolicy.Failure>((resume) => {
+        const controller = new AbortController()
+        const now = deadlines.now()
+        const fbAt = s.timeouts.firstByteMs !== undefined ? now + s.timeouts.firstByteMs : Number.POSITIVE_INFINITY
+        const at = Math.min(fbAt, totalAt ?? Number.POSITIVE_INFINITY)
+        let settled = false
+        const timer =
+          at === Number.POSITIVE_INFINITY
+            ? undefined
+            : deadlines.at(at, () => {
+                if (settled) return
+                settled = true
+                controller.abort()
+                const error =
+                  at === fbAt
+                    ? timeoutError(req, "first-byte", s.timeouts.firstByteMs!)
+                    : timeoutError(req, "total", s.timeouts.totalMs!)
+                resume(Effect.fail(RetryPolicy.classify(error, undefined, undefined, undefined)))
+              })
+        backend.send(raw, controller.signal).then(
+          (res) => {
+            if (settled) return res.close()
+            settled = true
+            if (timer !== undefined) deadlines.cancel(timer)
+            resume(res.status >= 200 && res.status < 300 ? Effect.succeed(res) : failResponse(req, res, s))
+          },
+          (e: BackendError) => {
+            if (settled) return
+            settled = true
+            if (timer !== undefined) deadlines.cancel(timer)
+            resume(Effect.fail(RetryPolicy.classify(sendFailure(req, e, s.timeouts), undefined, undefined, undefined)))
+          }
+        )
+        return Effect.sync(() => {
+          if (settled) return
+          settled = true
+          if (timer !== undefined) deadlines.cancel(timer)
+          controller.abort()
+        })
+      })
+
+    /** Attempts with retries, breaker, budget and deadline, up to a 2xx response's headers. */
+    const open = (req: HttpRequest, s: Settings, totalAt: number | undefined) =>
+      Effect.suspend(() => {
+        const raw = toRaw(req, s.timeouts)
+        if (raw instanceof AiuError.InvalidRequest) return Effect.fail(raw)
+        let attempts = 0
+        let spent = 0
+        const once = Effect.suspend(() => {
+          attempts++
+          return sendOnce(req, raw, s, totalAt)
+        })
+        const guarded =
+          breaker === undefined
+            ? once
+            : Effect.zipRight(
+                Effect.mapError(breaker.admit(req.provider), (e) =>
+                  RetryPolicy.classify(e, undefined, undefined, undefined)
+                ),
+                once.pipe(
+                  Effect.tapBoth({
+                    onFailure: (f) =>
+                      breaker.record(
+                        req.provider,
+                        CircuitBreaker.isUnhealthy(f.error) ? "failure" : "success",
+                        f.error
+                      ),
+                    onSuccess: () => breaker.record(req.provider, "success")
+                  }),
+                  Effect.onInterrupt(() => breaker.record(req.provider, "neutral"))
+                )
+              )
+        const allow = (f: RetryPolicy.Failure, delay: Duration.Duration) => {
+          if (totalAt !== undefined && deadlines.now() + Duration.toMillis(delay) >= totalAt) return false
+          const cost = budget.take(req.provider, f.error._tag === "Timeout")
+          if (cost === undefined) return false
+          spent += cost
+          return true
+        }
+        const retried =
+          s.retry.maxRetries === 0
+            ? guarded
+            : Effect.retry(
+                guarded.pipe(
+                  Effect.tapError((f) =>
+                    f.retry
+                      ? Effect.logDebug(`${label(req)}: attempt ${attempts} failed, may retry`).pipe(
+                          Effect.annotateLogs({ provider: req.provider, error: f.error._tag })
+                        )
+                      : Effect.void
+                  )
+                ),
+                RetryPolicy.schedule(s.retry, allow)
+              )
+        return retried.pipe(
+          Effect.mapError((f) => RetryPolicy.withAttempts(f.error, attempts)),
+          Effect.tap(() => {
+            budget.succeeded(req.provider, spent)
+          })
+        )
+      })
+
+    const limited = <A, E, R>(req: HttpRequest, effect: Effect.Effect<A, E, R>) =>
+      limiter === undefined || !limiter.limits(req.provider)
+        ? effect
+        : Effect.zipRight(
+            limiter.acquire({ provider: req.provider, keyAlias: req.options?.keyAlias }, req.estimatedTokens),
+            effect
+          )
+
+    const totalAtOf = (s: Settings) =>
+      s.timeouts.totalMs !== undefined ? deadlines.now() + s.timeouts.totalMs : undefined
+
+    const request = <A, I>(req: HttpRequest, schema: Schema.Schema<A, I, never>) => {
+      const decode = Schema.decodeUnknown(schema)
+      return limited(
+        req,
+        Effect.suspend(() => {
+          const s = settingsOf(req)
+          const totalAt = totalAtOf(s)
+          return Effect.flatMap(open(req, s, totalAt), (res) => {
+            const requestId = requestIdOf(res.headers)
+            return readText(req, res, s, totalAt).pipe(
+              Effect.mapError((e) => e.error),
+              Effect.flatMap((text) => {
+                let json: unknown
+                try {
+                  json = JSON.parse(text)
+                } catch {
+                  return Effect.fail(decodeError(req, "response body is not JSON", requestId))
+                }
+                return decode(json).pipe(
+                  Effect.mapError((e) =>
+                    decodeError(
+                      req,
+                      `unexpected response shape: ${ParseResult.TreeFormatter.formatErrorSync(e)}`,
+                      requestId
+                    )
+                  ),
+                  Effect.map((body): Response<A> => ({ status: res.status, headers: res.headers, requestId, body }))
+                )
+              })
+            )
+          })
+        })
+      ).pipe(
+        Effect.withSpan("HttpTransport.request", {
+          attributes: { "aiu.provider": req.provider, "aiu.operation": req.operation },
+          kind: "client"
+        })
+      )
+    }
+
+    const stream = <A>(
+      req: HttpRequest,
+      framer: (requestId: string | undefined) => EventStream.Framer<A>,
+      decodeFailure: (e: unknown) => string
+    ): Effect.Effect<StreamResponse<A>, AiuError.ProviderFailure, Scope.Scope> =>
+      limited(
+        req,
+        Effect.suspend(() => {
+          const s = settingsOf(req)
+          const totalAt = totalAtOf(s)
+          return Effect.acquireRelease(open(req, s, totalAt), (res) => Effect.sync(res.close)).pipe(
+            Effect.map((res): StreamResponse<A> => {
+              const requestId = requestIdOf(res.headers)
+              const events = EventStream.make<A>({
+                reader: res.reader(),
+                framer: () => framer(requestId),
+                deadlines,
+                idleMs: s.timeouts.idleMs,
+                idleEventMs: s.timeouts.idleEventMs,
+                totalAt,
+                timeout: (phase) =>
+                  timeoutError(
+                    req,
+                    phase,
+                    phase === "idle"
+                      ? s.timeouts.idleMs!
+                      : phase === "idle-event"
+                        ? s.timeouts.idleEventMs!
+                        : s.timeouts.totalMs!,
+                    requestId
+                  ),
+                readError: (e) => interrupted(req, e.kind === "aborted" ? "aborted" : e.message, requestId),
+                decodeError: (e) => decodeError(req, decodeFailure(e), requestId),
+                close: res.close
+              })
+              return { status: res.status, headers: res.headers, requestId, events }
+            })
+          )
+        })
+      )
+
+    const sse = (req: HttpRequest) =>
+      stream(
+        req,
+        () => {
+          const decoder = Sse.makeDecoder({ maxEventBytes })
+          return { feed: decoder.feed, end: decoder.end }
+        },
+        (e) => (e instanceof Error ? e.message : String(e))
+      )
+
+    const ndjson = (req: HttpRequest) =>
+      stream(
+        req,
+        () => {
+          const decoder = Ndjson.makeDecoder({ maxLineBytes: maxEventBytes })
+          const parse = (lines: ReadonlyArray<string>) => lines.map((l) => JSON.parse(l) as unknown)
+          return { feed: (b) => parse(decoder.feed(b)), end: () => parse(decoder.end()) }
+        },
+        (e) =>
+          e instanceof SyntaxError
+            ? `a stream line is not JSON (${e.message})`
+            : e instanceof Error
+              ? e.message
+              : String(e)
+      )
+
+    const reportUsage = (req: HttpRequest, actualTokens: number) =>
+      limiter === undefined
+        ? Effect.void
+        : limiter.reportUsage(
+            { provider: req.provider, keyAlias: req.options?.keyAlias },
+            req.estimatedTokens ?? 0,
+            actualTokens
+          )
+
+    return { request, sse, ndjson, reportUsage }
   })
 
 export const make = (options?: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
   Effect.gen(function* () {
-    // The platform client's own span would carry the full URL and every header; ours are added by
-    // the resilience layer with redaction, so the built-in one is off.
+    // The platform client's own span would carry the full URL and every header; ours carries the
+    // provider and operation only.
     const client = HttpClient.withTracerDisabledWhen(yield* HttpClient.HttpClient, () => true)
-    const streamingClient = HttpClient.withScope(client)
-    const maxEventBytes = options?.maxEventBytes ?? 128 * 1024 * 1024
-
-    const send = (
-      c: HttpClient.HttpClient.With<HttpClientError.HttpClientError, never> | typeof streamingClient,
-      req: HttpRequest
-    ) =>
-      Effect.flatMap(buildRequest(req), (r) =>
-        (c as HttpClient.HttpClient).execute(r).pipe(Effect.mapError((e) => networkError(req, e)))
-      ).pipe(
-        Effect.flatMap((response) =>
-          response.status >= 200 && response.status < 300 ? Effect.succeed(response) : failResponse(req, response)
-        )
-      )
-
-    const timeoutOf = (req: HttpRequest, which: "idle" | "total") => {
-      const d = req.options?.timeouts?.[which]
-      return d === undefined ? undefined : Duration.decode(d)
-    }
-
-    const request = <A, I>(req: HttpRequest, schema: Schema.Schema<A, I, never>) => {
-      const decode = Schema.decodeUnknown(schema)
-      const effect = Effect.gen(function* () {
-        const response = yield* send(client, req)
-        const headers = response.headers as Record<string, string>
-        const requestId = requestIdOf(headers)
-        const text = yield* response.text.pipe(
-          Effect.mapError((e) => interrupted(req, `reading the body failed (${e.reason})`, requestId))
-        )
-        let json: unknown
-        try {
-          json = JSON.parse(text)
-        } catch {
-          return yield* Effect.fail(decodeError(req, "response body is not JSON", requestId))
-        }
-        const body = yield* decode(json).pipe(
-          Effect.mapError((e) =>
-            decodeError(req, `unexpected response shape: ${ParseResult.TreeFormatter.formatErrorSync(e)}`, requestId)
-          )
-        )
-        const out: Response<A> = { status: response.status, headers, requestId, body }
-        return out
-      })
-      const total = timeoutOf(req, "total")
-      return total === undefined
-        ? effect
-        : Effect.timeoutFail(effect, {
-            duration: total,
-            onTimeout: () =>
-              new AiuError.Timeout({
-                message: `${req.provider} ${req.operation}: no complete response within ${Duration.format(total)}`,
-                provider: req.provider,
-                phase: "total",
-                timeout: total
-              })
-          })
-    }
-
-    const open = <A>(
-      req: HttpRequest,
-      frame: (
-        requestId: string | undefined
-      ) => (body: Stream.Stream<Uint8Array, AiuError.ProviderFailure>) => Stream.Stream<A, AiuError.ProviderFailure>
-    ): Effect.Effect<StreamResponse<A>, AiuError.ProviderFailure, Scope.Scope> =>
-      Effect.map(send(streamingClient, req), (response) => {
-        const headers = response.headers as Record<string, string>
-        const requestId = requestIdOf(headers)
-        const bytes = response.stream.pipe(
-          Stream.mapError((e) =>
-            interrupted(req, e.reason === "Decode" ? "the connection closed" : e.reason, requestId)
-          )
-        )
-        let events = frame(requestId)(bytes)
-        const idle = timeoutOf(req, "idle")
-        if (idle !== undefined) {
-          events = Stream.timeoutFail(
-            events,
-            () =>
-              new AiuError.Timeout({
-                message: `${req.provider} ${req.operation}: the stream was silent for ${Duration.format(idle)}`,
-                provider: req.provider,
-                phase: "idle",
-                timeout: idle,
-                ...withRequestId(requestId)
-              }),
-            idle
-          )
-        }
-        return { status: response.status, headers, requestId, events }
-      })
-
-    const sse = (req: HttpRequest) =>
-      open(
-        req,
-        (requestId) => (body) =>
-          Stream.suspend(() => {
-            const decoder = Sse.makeDecoder({ maxEventBytes })
-            const guard = <T>(f: () => Array<T>) => {
-              try {
-                return Effect.succeed(Chunk.unsafeFromArray(f()))
-              } catch (e) {
-                return Effect.fail(decodeError(req, e instanceof Error ? e.message : String(e), requestId))
-              }
-            }
-            return body.pipe(
-              Stream.mapChunksEffect((chunk) =>
-                guard(() => {
-                  const out: Array<Sse.SseEvent> = []
-                  for (const bytes of chunk) for (const ev of decoder.feed(bytes)) out.push(ev)
-                  return out
-                })
-              ),
-              Stream.concat(
-                Stream.suspend(() => Stream.flatMap(Stream.fromEffect(guard(() => decoder.end())), Stream.fromChunk))
-              )
-            )
-          })
-      )
-
-    const ndjson = (req: HttpRequest) =>
-      open(
-        req,
-        (requestId) => (body) =>
-          Stream.suspend(() => {
-            const decoder = Ndjson.makeDecoder({ maxLineBytes: maxEventBytes })
-            const parse = (lines: () => Array<string>) => {
-              try {
-                return Effect.succeed(Chunk.unsafeFromArray(lines().map((l) => JSON.parse(l) as unknown)))
-              } catch (e) {
-                return Effect.fail(
-                  decodeError(
-                    req,
-                    e instanceof SyntaxError ? `a stream line is not JSON (${e.message})` : String(e),
-                    requestId
-                  )
-                )
-              }
-            }
-            return body.pipe(
-              Stream.mapChunksEffect((chunk) =>
-                parse(() => {
-                  const out: Array<string> = []
-                  for (const bytes of chunk) for (const l of decoder.feed(bytes)) out.push(l)
-                  return out
-                })
-              ),
-              Stream.concat(
-                Stream.suspend(() => Stream.flatMap(Stream.fromEffect(parse(() => decoder.end())), Stream.fromChunk))
-              )
-            )
-          })
-      )
-
-    return { request, sse, ndjson }
+    const runtime = yield* Effect.runtime<never>()
+    return yield* makeWithBackend(fromHttpClient(client, runtime), options)
   })
