@@ -407,6 +407,11 @@ export const make = (
         const needle = model.toLowerCase()
         const similar = entry.models
           .filter((m) => m.model.toLowerCase().includes(needle) || needle.includes(m.model.toLowerCase()))
+          .sort(
+            (a, b) =>
+              Number(a.available === false) - Number(b.available === false) ||
+              Math.abs(a.model.length - model.length) - Math.abs(b.model.length - model.length)
+          )
           .slice(0, 3)
           .map((m) => `'${m.id}'`)
         return Effect.fail(
