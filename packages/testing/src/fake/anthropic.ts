@@ -1,0 +1,261 @@
+/**
+ * The Anthropic Messages wire format for the fake server: whole messages, SSE streams with
+ * `event:` names (padded JSON and the spaced `{"type": "ping"}` as the real API sends them),
+ * in-stream `event: error`, error envelopes with `request-id`, and the paginated models list
+ * (`has_more` / `after_id`). Shapes follow fixtures/anthropic and wire-formats.md §3.
+ */
+import type { RecordedRequest, Reply } from "../FakeProviderServer.js"
+
+export const requestId = "req_fake_anthropic_0001"
+
+export interface Usage {
+  readonly input_tokens: number
+  readonly output_tokens: number
+  readonly cache_creation_input_tokens?: number
+  readonly cache_read_input_tokens?: number
+}
+
+/** A response content block, as the Messages API returns it. */
+export type Block =
+  | { readonly type: "text"; readonly text: string }
+  | { readonly type: "thinking"; readonly thinking: string; readonly signature: string }
+  | { readonly type: "redacted_thinking"; readonly data: string }
+  | { readonly type: "tool_use"; readonly id: string; readonly name: string; readonly input: unknown }
+
+const headers = (contentType: string, extra?: Record<string, string>) => ({
+  "content-type": contentType,
+  "request-id": requestId,
+  "anthropic-organization-id": "00000000-0000-4000-8000-000000000000",
+  ...extra
+})
+
+const json = (status: number, body: unknown, extra?: Record<string, string>): Reply => ({
+  status,
+  headers: headers("application/json", extra),
+  body: JSON.stringify(body)
+})
+
+const fullUsage = (u: Usage) => ({
+  input_tokens: u.input_tokens,
+  cache_creation_input_tokens: u.cache_creation_input_tokens ?? 0,
+  cache_read_input_tokens: u.cache_read_input_tokens ?? 0,
+  output_tokens: u.output_tokens,
+  service_tier: "standard"
+})
+
+/** A non-streaming message. */
+export const message = (options: {
+  readonly content: ReadonlyArray<Block>
+  readonly model?: string
+  readonly stopReason?: string
+  readonly usage?: Usage
+  readonly id?: string
+}): Reply =>
+  json(200, {
+    model: options.model ?? "claude-sonnet-4-5-20250929",
+    id: options.id ?? "msg_fake0001",
+    type: "message",
+    role: "assistant",
+    content: options.content,
+    stop_reason: options.stopReason ?? (options.content.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn"),
+    stop_sequence: null,
+    usage: fullUsage(options.usage ?? { input_tokens: 12, output_tokens: 7 })
+  })
+
+/** One SSE event, framed like the real API (JSON padded with spaces before the last brace). */
+export const event = (payload: { readonly type: string } & Record<string, unknown>, pad = 0): string => {
+  const text = JSON.stringify(payload)
+  return `event: ${payload.type}\ndata: ${pad > 0 ? `${text.slice(0, -1)}${" ".repeat(pad)}}` : text}\n\n`
+}
+
+export const ping = 'event: ping\ndata: {"type": "ping"}\n\n'
+
+/** `event: error` after a 200 (e.g. `overloaded_error`). */
+export const errorEvent = (type: string, message: string): string =>
+  `event: error\ndata: ${JSON.stringify({ type: "error", error: { type, message } })}\n\n`
+
+/** The SSE events of a whole streamed message: text split in `pieces`, thinking, tool calls. */
+export const streamEvents = (options: {
+  readonly blocks: ReadonlyArray<
+    | { readonly type: "text"; readonly pieces: ReadonlyArray<string> }
+    | { readonly type: "thinking"; readonly pieces: ReadonlyArray<string>; readonly signature: string }
+    | { readonly type: "redacted_thinking"; readonly data: string }
+    | { readonly type: "tool_use"; readonly id: string; readonly name: string; readonly pieces: ReadonlyArray<string> }
+  >
+  readonly model?: string
+  readonly stopReason?: string
+  readonly usage?: Usage
+  /** Leave out `message_stop` (and everything after the last block): a truncated stream. */
+  readonly truncate?: boolean
+}): Array<string> => {
+  const usage = options.usage ?? { input_tokens: 12, output_tokens: 7 }
+  const out: Array<string> = [
+    event(
+      {
+        type: "message_start",
+        message: {
+          model: options.model ?? "claude-sonnet-4-5-20250929",
+          id: "msg_fake0001",
+          type: "message",
+          role: "assistant",
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...fullUsage(usage), output_tokens: 1 }
+        }
+      },
+      4
+    )
+  ]
+  options.blocks.forEach((block, index) => {
+    switch (block.type) {
+      case "text":
+        out.push(event({ type: "content_block_start", index, content_block: { type: "text", text: "" } }, 2))
+        if (index === 0) out.push(ping)
+        for (const text of block.pieces) {
+          out.push(event({ type: "content_block_delta", index, delta: { type: "text_delta", text } }, 3))
+        }
+        break
+      case "thinking":
+        out.push(
+          event({
+            type: "content_block_start",
+            index,
+            content_block: { type: "thinking", thinking: "", signature: "" }
+          })
+        )
+        for (const thinking of block.pieces) {
+          out.push(event({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking } }))
+        }
+        out.push(
+          event({ type: "content_block_delta", index, delta: { type: "signature_delta", signature: block.signature } })
+        )
+        break
+      case "redacted_thinking":
+        out.push(
+          event({ type: "content_block_start", index, content_block: { type: "redacted_thinking", data: block.data } })
+        )
+        break
+      case "tool_use":
+        out.push(
+          event({
+            type: "content_block_start",
+            index,
+            content_block: { type: "tool_use", id: block.id, name: block.name, input: {} }
+          })
+        )
+        out.push(event({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: "" } }))
+        for (const partial_json of block.pieces) {
+          out.push(event({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } }))
+        }
+        break
+    }
+    out.push(event({ type: "content_block_stop", index }, 8))
+  })
+  if (options.truncate === true) return out
+  const stop = options.stopReason ?? (options.blocks.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn")
+  out.push(
+    event({
+      type: "message_delta",
+      delta: { stop_reason: stop, stop_sequence: null },
+      usage: {
+        input_tokens: usage.input_tokens,
+        cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+        cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
+        output_tokens: usage.output_tokens
+      }
+    })
+  )
+  out.push(event({ type: "message_stop" }, 6))
+  return out
+}
+
+/** A streamed reply: one SSE event per body piece. */
+export const stream = (
+  events: ReadonlyArray<string>,
+  options?: { readonly chunkDelayMs?: number; readonly dropAfter?: number; readonly stall?: boolean }
+): Reply => ({
+  status: 200,
+  headers: headers("text/event-stream; charset=utf-8", { "cache-control": "no-cache" }),
+  body: events,
+  ...(options?.chunkDelayMs !== undefined ? { chunkDelayMs: options.chunkDelayMs } : {}),
+  ...(options?.dropAfter !== undefined ? { dropAfter: options.dropAfter } : {}),
+  ...(options?.stall !== undefined ? { stall: options.stall } : {})
+})
+
+/** A text stream reply (the common case). */
+export const textStream = (
+  pieces: ReadonlyArray<string>,
+  options?: { readonly usage?: Usage; readonly model?: string; readonly stopReason?: string }
+): Reply =>
+  stream(
+    streamEvents({
+      blocks: [{ type: "text", pieces }],
+      ...(options?.usage !== undefined ? { usage: options.usage } : {}),
+      ...(options?.model !== undefined ? { model: options.model } : {}),
+      ...(options?.stopReason !== undefined ? { stopReason: options.stopReason } : {})
+    })
+  )
+
+/** An Anthropic error envelope. */
+export const error = (status: number, type: string, message: string, extra?: Record<string, string>): Reply =>
+  json(status, { type: "error", error: { type, message }, request_id: requestId }, extra)
+
+export interface Model {
+  readonly id: string
+  readonly display_name?: string
+  readonly created_at?: string
+  readonly max_input_tokens?: number
+  readonly max_tokens?: number
+}
+
+/** `GET /v1/models`, paginated by `limit` / `after_id` like the real API. */
+export const models =
+  (all: ReadonlyArray<Model>) =>
+  (request: RecordedRequest): Reply => {
+    const query = new URLSearchParams(request.url.split("?")[1] ?? "")
+    const limit = Math.max(1, Math.min(1000, Number(query.get("limit") ?? 20)))
+    const after = query.get("after_id")
+    const start = after === null ? 0 : all.findIndex((m) => m.id === after) + 1
+    const page = all.slice(start, start + limit)
+    return json(200, {
+      data: page.map((m) => ({
+        type: "model",
+        id: m.id,
+        display_name: m.display_name ?? m.id,
+        created_at: m.created_at ?? "2025-09-29T00:00:00Z",
+        ...(m.max_input_tokens !== undefined ? { max_input_tokens: m.max_input_tokens } : {}),
+        ...(m.max_tokens !== undefined ? { max_tokens: m.max_tokens } : {})
+      })),
+      has_more: start + limit < all.length,
+      first_id: page[0]?.id ?? null,
+      last_id: page[page.length - 1]?.id ?? null
+    })
+  }
+
+/**
+ * Answers `POST /v1/messages` by echoing the last user text, streamed when asked. Checks the
+ * `x-api-key` and `anthropic-version` headers like the real API.
+ */
+export const echoMessages = (request: RecordedRequest): Reply => {
+  if (request.headers["x-api-key"] === undefined)
+    return error(401, "authentication_error", "x-api-key header is required")
+  if (request.headers["anthropic-version"] === undefined) {
+    return error(400, "invalid_request_error", "anthropic-version: header is required")
+  }
+  const body = (request.json ?? {}) as {
+    messages?: Array<{ role: string; content: string | Array<{ type: string; text?: string }> }>
+    stream?: boolean
+    model?: string
+  }
+  const last = [...(body.messages ?? [])].reverse().find((m) => m.role === "user")
+  const prompt =
+    typeof last?.content === "string"
+      ? last.content
+      : (last?.content ?? []).map((b) => (b.type === "text" ? (b.text ?? "") : "")).join("")
+  const text = `You said: ${prompt}`
+  const usage = { input_tokens: Math.max(1, Math.ceil(prompt.length / 4)), output_tokens: Math.ceil(text.length / 4) }
+  const model = body.model ?? "claude-sonnet-4-5-20250929"
+  if (body.stream === true) return textStream(text.split(/(?<= )/), { usage, model })
+  return message({ content: [{ type: "text", text }], usage, model })
+}
