@@ -228,9 +228,7 @@ export const layerModelSource: Layer.Layer<ModelSource.ModelSource, never, Provi
       providers: Effect.map(registry.list, (list) => list.map((p) => p.id)),
       listModels: (providerId) =>
         registry.get(providerId).pipe(
-          Effect.catchAll((e) =>
-            Effect.fail(new ModelNotFound({ message: e.message, provider: providerId }))
-          ),
+          Effect.catchAll((e) => Effect.fail(new ModelNotFound({ message: e.message, provider: providerId }))),
           Effect.flatMap((entry) => entry.provider.listModels())
         )
     })

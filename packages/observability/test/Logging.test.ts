@@ -20,7 +20,7 @@ describe("Logging", () => {
       yield* Effect.logError("custom zz-known-secret-zz appears")
     }).pipe(
       Effect.provide(Logging.layerCapture(lines, { secrets: ["zz-known-secret-zz"] })),
-      Effect.map(() => {
+      Effect.tap(() => {
         assert.strictEqual(lines.length, 3)
         const all = lines.join("\n")
         for (const secret of [
@@ -46,7 +46,7 @@ describe("Logging", () => {
     return Effect.logDebug("hidden").pipe(
       Effect.zipRight(Effect.logInfo("shown")),
       Effect.provide(Logging.layerCapture(lines, { level: LogLevel.Info })),
-      Effect.map(() => {
+      Effect.tap(() => {
         assert.strictEqual(lines.length, 1)
         assert.include(lines[0], "shown")
       })
