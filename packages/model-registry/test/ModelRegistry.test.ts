@@ -3,7 +3,7 @@ import * as ModelRegistry from "@aiu/model-registry/ModelRegistry"
 import * as ModelSource from "@aiu/model-registry/ModelSource"
 import * as FakeProviderServer from "@aiu/testing/FakeProviderServer"
 import { assert, describe, it } from "@effect/vitest"
-import * as Array from "effect/Array"
+import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -24,7 +24,7 @@ describe("ModelRegistry", () => {
       openai(server, ["gpt-4o", "gpt-4o-mini"], 50)
       const registry = yield* Registry.make(server, ["openai"])
       const found = yield* Effect.forEach(
-        Array.range(1, 100),
+        Arr.range(1, 100),
         (i) => registry.findOne(i % 2 ? "openai:gpt-4o" : "openai:gpt-4o-mini"),
         {
           concurrency: "unbounded"
@@ -34,7 +34,7 @@ describe("ModelRegistry", () => {
       assert.strictEqual(FakeSource.calls(server, "openai"), 1)
       assert.strictEqual(found[0]?.contextWindow, 128000)
       // warm: no more calls
-      yield* Effect.forEach(Array.range(1, 10), () => registry.find({ kind: "chat" }), { concurrency: "unbounded" })
+      yield* Effect.forEach(Arr.range(1, 10), () => registry.find({ kind: "chat" }), { concurrency: "unbounded" })
       assert.strictEqual(FakeSource.calls(server, "openai"), 1)
     })
   )
@@ -87,7 +87,7 @@ describe("ModelRegistry", () => {
       assert.strictEqual(FakeSource.calls(server, "openai"), 1, "still fresh")
 
       yield* TestClock.adjust("2 minutes")
-      const stale = yield* Effect.forEach(Array.range(1, 20), () => registry.find({ provider: "openai" }), {
+      const stale = yield* Effect.forEach(Arr.range(1, 20), () => registry.find({ provider: "openai" }), {
         concurrency: "unbounded"
       })
       assert.deepStrictEqual(
