@@ -3,7 +3,9 @@
  * benchmarks. Each request is matched against routes (method + path, first match wins, scripted
  * one-shot replies before standing routes) and answered with a `Reply` that can inject faults:
  * a status sequence, headers, a delay before headers, a body sent in chunks with pauses, a
- * dropped connection after N chunks, a stall after headers.
+ * dropped connection after N chunks, a stall after headers (optionally with keep-alive comments).
+ * `Faults.ts` builds the usual fault replies (status sequences, malformed JSON, bytes split
+ * mid-character, slow drip).
  *
  * Provider formats live in `fake/<provider>.ts` and produce `Reply` values.
  *
@@ -47,6 +49,8 @@ export interface Reply {
   readonly dropAfter?: number
   /** Send headers (and `dropAfter`/all pieces), then never finish the response. */
   readonly stall?: boolean
+  /** While stalled, write this SSE comment line every `keepAliveMs` (keep-alives, no events). */
+  readonly keepAliveMs?: number
 }
 
 /**
@@ -73,6 +77,8 @@ export interface FakeServer {
   readonly script: (method: string, path: string, replies: ReadonlyArray<Reply>) => void
   /** Forget routes, scripts and recorded requests. */
   readonly reset: () => void
+  /** Resolves once `count` client aborts were seen (polls; rejects after `timeoutMs`, default 5 s). */
+  readonly awaitAborted: (count?: number, timeoutMs?: number) => Promise<void>
   readonly close: () => Promise<void>
 }
 
@@ -187,7 +193,16 @@ export const start = async (options?: { readonly port?: number }): Promise<FakeS
       res.socket?.destroy()
       return
     }
-    if (reply.stall) return
+    if (reply.stall) {
+      if (reply.keepAliveMs !== undefined) {
+        const timer = setInterval(() => {
+          if (res.destroyed) clearInterval(timer)
+          else res.write(": keep-alive\n\n")
+        }, reply.keepAliveMs)
+        res.on("close", () => clearInterval(timer))
+      }
+      return
+    }
     finished = true
     res.end()
   }
@@ -218,6 +233,12 @@ export const start = async (options?: { readonly port?: number }): Promise<FakeS
       routes.length = 0
       requests.length = 0
       aborted.length = 0
+    },
+    awaitAborted: async (count = 1, timeoutMs = 5_000) => {
+      for (let waited = 0; aborted.length < count; waited += 5) {
+        if (waited >= timeoutMs) throw new Error(`expected ${count} aborted request(s), saw ${aborted.length}`)
+        await sleep(5)
+      }
     },
     close: () =>
       new Promise<void>((resolve) => {
