@@ -130,3 +130,350 @@ export const echoChat = (request: { readonly json: unknown }): Reply => {
   }
   return completion(text, { usage, ...(body.model ? { model: body.model } : {}) })
 }
+
+// =============================================================================
+// Tool calls, errors by kind, in-band stream errors, and the conformance wire
+// =============================================================================
+
+const sse = (payloads: ReadonlyArray<unknown>, requestId: string, done = true): Reply => ({
+  status: 200,
+  headers: { "content-type": "text/event-stream", "x-request-id": requestId, "cache-control": "no-cache" },
+  body: [...payloads.map((p) => `data: ${JSON.stringify(p)}\n\n`), ...(done ? ["data: [DONE]\n\n"] : [])]
+})
+
+const chunkBase = (model: string) => ({
+  id: "chatcmpl-fake0002",
+  object: "chat.completion.chunk",
+  created: 1_700_000_000,
+  model
+})
+
+/** A whole answer with text, for the conformance wire (request id chosen by the caller). */
+export const textReply = (params: { model: string; text: string; usage: Usage; requestId: string }): Reply => {
+  const r = completion(params.text, { model: params.model, usage: params.usage })
+  return { ...r, headers: { ...r.headers, "x-request-id": params.requestId } }
+}
+
+/** A streamed answer in `pieces`, with the usage chunk after the finish chunk. */
+export const textStreamReply = (params: {
+  model: string
+  pieces: ReadonlyArray<string>
+  usage: Usage
+  requestId: string
+}): Reply => {
+  const r = stream(params.pieces, { model: params.model, usage: params.usage })
+  return { ...r, headers: { ...r.headers, "x-request-id": params.requestId } }
+}
+
+export interface ToolCall {
+  readonly id: string
+  readonly name: string
+  readonly arguments: Readonly<Record<string, unknown>>
+}
+
+/**
+ * Tool calls, whole (`finish_reason: "tool_calls"`, arguments as a JSON string) or streamed the
+ * way OpenAI does: a first fragment with `index`, `id`, `type`, `name` and `arguments: ""`, then
+ * argument pieces carrying only the `index`.
+ */
+export const toolCallsReply = (params: {
+  model: string
+  calls: ReadonlyArray<ToolCall>
+  usage: Usage
+  stream: boolean
+  requestId: string
+}): Reply => {
+  const { model, calls } = params
+  if (!params.stream) {
+    return json(
+      200,
+      {
+        id: "chatcmpl-fake0002",
+        object: "chat.completion",
+        created: 1_700_000_000,
+        model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: "assistant",
+              content: null,
+              tool_calls: calls.map((c) => ({
+                id: c.id,
+                type: "function",
+                function: { name: c.name, arguments: JSON.stringify(c.arguments) }
+              })),
+              refusal: null
+            },
+            finish_reason: "tool_calls"
+          }
+        ],
+        usage: withTotal(params.usage)
+      },
+      { "x-request-id": params.requestId }
+    )
+  }
+  const base = chunkBase(model)
+  const payloads: Array<unknown> = [
+    { ...base, choices: [{ index: 0, delta: { role: "assistant", content: null }, finish_reason: null }], usage: null }
+  ]
+  calls.forEach((c, index) => {
+    payloads.push({
+      ...base,
+      choices: [
+        {
+          index: 0,
+          delta: { tool_calls: [{ index, id: c.id, type: "function", function: { name: c.name, arguments: "" } }] },
+          finish_reason: null
+        }
+      ],
+      usage: null
+    })
+    const args = JSON.stringify(c.arguments)
+    const step = Math.max(1, Math.ceil(args.length / 3))
+    for (let i = 0; i < args.length; i += step) {
+      payloads.push({
+        ...base,
+        choices: [
+          {
+            index: 0,
+            delta: { tool_calls: [{ index, function: { arguments: args.slice(i, i + step) } }] },
+            finish_reason: null
+          }
+        ],
+        usage: null
+      })
+    }
+  })
+  payloads.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }], usage: null })
+  payloads.push({ ...base, choices: [], usage: withTotal(params.usage) })
+  return sse(payloads, params.requestId)
+}
+
+/** The error situations OpenAI expresses (same names as `Conformance.ErrorKind`). */
+export type ErrorKind =
+  | "auth"
+  | "permission"
+  | "rate-limit"
+  | "quota"
+  | "context-length"
+  | "content-filter"
+  | "overloaded"
+  | "model-not-found"
+  | "invalid-request"
+  | "server"
+
+const errorShapes: Record<
+  ErrorKind,
+  { status: number; message: string; type: string; code: string | null; param?: string }
+> = {
+  auth: {
+    status: 401,
+    message: "Incorrect API key provided: sk-***.",
+    type: "invalid_request_error",
+    code: "invalid_api_key"
+  },
+  permission: {
+    status: 403,
+    message: "Country, region, or territory not supported",
+    type: "request_forbidden",
+    code: "unsupported_country_region_territory"
+  },
+  "rate-limit": {
+    status: 429,
+    message: "Rate limit reached for requests",
+    type: "requests",
+    code: "rate_limit_exceeded"
+  },
+  quota: {
+    status: 429,
+    message: "You exceeded your current quota, please check your plan and billing details.",
+    type: "insufficient_quota",
+    code: "insufficient_quota"
+  },
+  "context-length": {
+    status: 400,
+    message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+    type: "invalid_request_error",
+    code: "context_length_exceeded",
+    param: "messages"
+  },
+  "content-filter": {
+    status: 400,
+    message: "The response was filtered due to the prompt triggering the content management policy.",
+    type: "invalid_request_error",
+    code: "content_filter",
+    param: "prompt"
+  },
+  overloaded: {
+    status: 503,
+    message: "The server is overloaded or not ready yet.",
+    type: "server_error",
+    code: "server_is_overloaded"
+  },
+  "model-not-found": {
+    status: 404,
+    message: "The model `gpt-nope` does not exist or you do not have access to it.",
+    type: "invalid_request_error",
+    code: "model_not_found"
+  },
+  "invalid-request": {
+    status: 400,
+    message:
+      "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+    type: "invalid_request_error",
+    code: "unsupported_parameter",
+    param: "max_tokens"
+  },
+  server: {
+    status: 500,
+    message: "The server had an error while processing your request. Sorry about that!",
+    type: "server_error",
+    code: null
+  }
+}
+
+/** The HTTP error OpenAI sends for a kind (rate limits carry `retry-after-ms`). */
+export const errorReply = (kind: ErrorKind, params?: { requestId?: string }): Reply => {
+  const s = errorShapes[kind]
+  return error(s.status, s.message, {
+    type: s.type,
+    code: s.code,
+    param: s.param ?? null,
+    headers: {
+      "x-request-id": params?.requestId ?? "req_fake_0001",
+      ...(kind === "rate-limit" ? { "retry-after-ms": "20", "x-ratelimit-remaining-requests": "0" } : {})
+    }
+  })
+}
+
+/** A 200 stream with `pieces` of text, then `data: {"error":{…}}` (how OpenAI fails mid-stream). */
+export const streamErrorReply = (
+  kind: ErrorKind,
+  params: { model: string; pieces: ReadonlyArray<string>; requestId: string }
+): Reply => {
+  const s = errorShapes[kind]
+  const base = chunkBase(params.model)
+  return sse(
+    [
+      { ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] },
+      ...params.pieces.map((p) => ({ ...base, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] })),
+      { error: { message: s.message, type: s.type, param: s.param ?? null, code: s.code } }
+    ],
+    params.requestId,
+    false
+  )
+}
+
+/** `POST /embeddings` answer. */
+export const embeddingsReply = (params: {
+  model: string
+  vectors: ReadonlyArray<ReadonlyArray<number>>
+  inputTokens: number
+}): Reply =>
+  json(200, {
+    object: "list",
+    data: params.vectors.map((embedding, index) => ({ object: "embedding", index, embedding })),
+    model: params.model,
+    usage: { prompt_tokens: params.inputTokens, total_tokens: params.inputTokens }
+  })
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v)
+const messagesOf = (body: unknown): Array<Obj> =>
+  isObj(body) && Array.isArray(body.messages) ? body.messages.filter(isObj) : []
+
+/** Reading Chat Completions request bodies back. */
+export const read = {
+  lastUserText: (body: unknown): string | undefined => {
+    const m = messagesOf(body)
+      .filter((x) => x.role === "user")
+      .at(-1)
+    if (m === undefined) return undefined
+    if (typeof m.content === "string") return m.content
+    return Array.isArray(m.content)
+      ? m.content
+          .filter(isObj)
+          .map((p) => (p.type === "text" && typeof p.text === "string" ? p.text : ""))
+          .join("")
+      : undefined
+  },
+  toolNames: (body: unknown): ReadonlyArray<string> =>
+    isObj(body) && Array.isArray(body.tools)
+      ? body.tools.filter(isObj).map((t) => (isObj(t.function) ? String(t.function.name) : String(t.name)))
+      : [],
+  toolResults: (body: unknown) =>
+    messagesOf(body)
+      .filter((m) => m.role === "tool")
+      .map((m) => ({
+        id: typeof m.tool_call_id === "string" ? m.tool_call_id : undefined,
+        content: typeof m.content === "string" ? m.content : JSON.stringify(m.content)
+      })),
+  responseSchema: (body: unknown): unknown => {
+    const rf = isObj(body) ? body.response_format : undefined
+    return isObj(rf) && isObj(rf.json_schema) ? rf.json_schema.schema : undefined
+  },
+  embedInputs: (body: unknown): ReadonlyArray<string> =>
+    isObj(body) && Array.isArray(body.input)
+      ? body.input.map(String)
+      : isObj(body) && typeof body.input === "string"
+        ? [body.input]
+        : []
+}
+
+/**
+ * The conformance `Wire` for an OpenAI-shaped server. `paths` lets Azure (deployment URLs) and
+ * compatible servers (other prefixes) reuse it; `authHeader` lets Azure send `api-key`.
+ */
+export const makeWire = (options?: {
+  readonly chatPath?: (model: string) => string
+  readonly modelsPath?: string
+  readonly embedPath?: (model: string) => string
+  readonly authHeader?: (key: string) => readonly [string, string]
+}) => ({
+  chatRoute: (p: { readonly model: string }) => ({
+    method: "POST",
+    path: options?.chatPath?.(p.model) ?? "/v1/chat/completions"
+  }),
+  text: (p: { model: string; text: string; usage: { input: number; output: number }; requestId: string }) =>
+    textReply({
+      model: p.model,
+      text: p.text,
+      usage: { prompt_tokens: p.usage.input, completion_tokens: p.usage.output },
+      requestId: p.requestId
+    }),
+  textStream: (p: {
+    model: string
+    pieces: ReadonlyArray<string>
+    usage: { input: number; output: number }
+    requestId: string
+  }) =>
+    textStreamReply({
+      model: p.model,
+      pieces: p.pieces,
+      usage: { prompt_tokens: p.usage.input, completion_tokens: p.usage.output },
+      requestId: p.requestId
+    }),
+  toolCalls: (p: {
+    model: string
+    calls: ReadonlyArray<ToolCall>
+    usage: { input: number; output: number }
+    stream: boolean
+    requestId: string
+  }) => toolCallsReply({ ...p, usage: { prompt_tokens: p.usage.input, completion_tokens: p.usage.output } }),
+  error: (kind: ErrorKind, p: { requestId: string }) => errorReply(kind, p),
+  streamError: (kind: ErrorKind, p: { model: string; pieces: ReadonlyArray<string>; requestId: string }) =>
+    streamErrorReply(kind, p),
+  modelsRoute: { method: "GET", path: options?.modelsPath ?? "/v1/models" },
+  models,
+  embedRoute: (p: { readonly model: string }) => ({
+    method: "POST",
+    path: options?.embedPath?.(p.model) ?? "/v1/embeddings"
+  }),
+  embeddings: embeddingsReply,
+  authHeader: options?.authHeader ?? ((key: string) => ["authorization", `Bearer ${key}`] as const),
+  read
+})
+
+/** OpenAI itself (`/v1/...`, Bearer). */
+export const wire = makeWire()

@@ -1,0 +1,24 @@
+import * as Conformance from "@aiu/testing/Conformance"
+import * as FakeOpenAi from "@aiu/testing/fake/openai"
+import * as OpenAiProvider from "../src/OpenAiProvider.js"
+
+Conformance.suite({
+  name: "openai",
+  model: "gpt-4o-mini",
+  embeddingModel: "text-embedding-3-small",
+  make: ({ url, apiKey }) => OpenAiProvider.descriptor.make({ id: "openai", baseUrl: `${url}/v1`, apiKey }),
+  missingKeyHint: "OPENAI_API_KEY",
+  supports: {
+    stream: true,
+    tools: true,
+    parallelToolCalls: true,
+    structuredOutput: true,
+    listModels: true,
+    embed: true,
+    generateImage: true,
+    requiresKey: true,
+    errors: Conformance.allErrorKinds,
+    streamErrors: ["overloaded", "server", "rate-limit", "context-length"]
+  },
+  wire: FakeOpenAi.wire
+})
