@@ -8,8 +8,8 @@ import type { ErrorInfo } from "@aiu/transport/HttpTransport"
 import * as Duration from "effect/Duration"
 import type { WireError } from "./schema.js"
 
-const contextLength =
-  /prompt is too long|context (?:window|length)|maximum context|too many (?:input )?tokens|exceeds? the (?:model'?s? )?(?:maximum|context)/i
+// "prompt is too long: 212000 tokens > 200000 maximum"; "input length and `max_tokens` exceed context limit: …"
+const contextLength = /prompt is too long|context (?:window|length|limit)|maximum context|too many (?:input )?tokens/i
 const spendLimit = /credit balance|usage limits?|spend(?:ing)? limit|billing|insufficient (?:credit|funds|quota)/i
 
 const clip = (s: string) => {
@@ -78,7 +78,8 @@ export const fromWireError = (
       return new AiuError.ModelNotFound({ ...base, ...(model !== undefined ? { model } : {}) })
     }
     case "request_too_large":
-      return contextLength.test(text) ? new AiuError.ContextLengthExceeded(base) : new AiuError.InvalidRequest(base)
+      // The body is too many bytes (32 MB on Messages), not too many tokens.
+      return new AiuError.InvalidRequest(base)
     case "rate_limit_error":
       if (spendLimit.test(text)) return new AiuError.QuotaExceeded(base)
       return new AiuError.RateLimited({ ...base, ...retryAfter, scope: "provider" })
