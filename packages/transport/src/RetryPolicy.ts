@@ -162,5 +162,10 @@ export const schedule = (
  * @since 0.1.0
  * @category combinators
  */
-export const withAttempts = <E extends AiuError.ProviderFailure>(error: E, attempts: number): E =>
-  Object.assign(Object.create(Object.getPrototypeOf(error) as object) as E, error, { attempts })
+export const withAttempts = <E extends AiuError.ProviderFailure>(error: E, attempts: number): E => {
+  // Rebuilt through the class: an error's `message` is not an enumerable own property, so a
+  // spread or Object.assign copy would lose it.
+  const Ctor = error.constructor as new (props: Record<string, unknown>) => E
+  const { _tag, ...fields } = error as unknown as Record<string, unknown>
+  return new Ctor({ ...fields, message: error.message, attempts })
+}
