@@ -45,7 +45,9 @@ const hintOf = (error: AiuError.AiuError): string | undefined => {
 /** The one line printed for an error. */
 export const formatError = (error: { readonly _tag: string; readonly message: string }): string => {
   const hint = AiuError.isAiuError(error) ? hintOf(error) : undefined
-  const line = `error: ${error._tag}: ${error.message.replace(/\s*\n\s*/g, " ")}${hint ? ` (${hint})` : ""}`
+  const attempts = (error as { readonly attempts?: unknown }).attempts
+  const tried = typeof attempts === "number" && attempts > 1 ? ` (after ${attempts} attempts)` : ""
+  const line = `error: ${error._tag}: ${error.message.replace(/\s*\n\s*/g, " ")}${tried}${hint ? ` (${hint})` : ""}`
   return Redaction.redactString(line)
 }
 
