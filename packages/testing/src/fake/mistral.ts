@@ -93,10 +93,23 @@ export const streamPayloads = (
     readonly toolCalls?: ReadonlyArray<ToolCall>
   }
 ): Array<string> => {
-  const base = { id: "cmpl-fake0001", object: "chat.completion.chunk", created: 1_769_088_720, model: options?.model ?? "mistral-small-latest" }
-  const out = [JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] })]
+  const base = {
+    id: "cmpl-fake0001",
+    object: "chat.completion.chunk",
+    created: 1_769_088_720,
+    model: options?.model ?? "mistral-small-latest"
+  }
+  const out = [
+    JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] })
+  ]
   pieces.forEach((piece, i) => {
-    out.push(JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }], p: padding(i + 1) }))
+    out.push(
+      JSON.stringify({
+        ...base,
+        choices: [{ index: 0, delta: { content: piece }, finish_reason: null }],
+        p: padding(i + 1)
+      })
+    )
   })
   const finishReason = options?.finishReason ?? (options?.toolCalls !== undefined ? "tool_calls" : "stop")
   out.push(
@@ -106,7 +119,9 @@ export const streamPayloads = (
         {
           index: 0,
           delta:
-            options?.toolCalls !== undefined ? { content: null, tool_calls: wireCalls(options.toolCalls) } : { content: "" },
+            options?.toolCalls !== undefined
+              ? { content: null, tool_calls: wireCalls(options.toolCalls) }
+              : { content: "" },
           finish_reason: finishReason
         }
       ],
@@ -121,17 +136,32 @@ export const streamPayloads = (
 export const stream = (
   pieces: ReadonlyArray<string>,
   options?: Parameters<typeof streamPayloads>[1] & { readonly chunkDelayMs?: number }
-): Reply => sse(sseBody(streamPayloads(pieces, options)), options?.chunkDelayMs !== undefined ? { chunkDelayMs: options.chunkDelayMs } : {})
+): Reply =>
+  sse(
+    sseBody(streamPayloads(pieces, options)),
+    options?.chunkDelayMs !== undefined ? { chunkDelayMs: options.chunkDelayMs } : {}
+  )
 
 /** A Mistral error body: `{object:"error", message, type, param, code}`. */
 export const error = (
   status: number,
   message: string | Record<string, unknown>,
-  options?: { readonly type?: string; readonly code?: string | null; readonly param?: string | null; readonly headers?: Record<string, string> }
+  options?: {
+    readonly type?: string
+    readonly code?: string | null
+    readonly param?: string | null
+    readonly headers?: Record<string, string>
+  }
 ): Reply =>
   json(
     status,
-    { object: "error", message, type: options?.type ?? "invalid_request_error", param: options?.param ?? null, code: options?.code ?? null },
+    {
+      object: "error",
+      message,
+      type: options?.type ?? "invalid_request_error",
+      param: options?.param ?? null,
+      code: options?.code ?? null
+    },
     options?.headers
   )
 
@@ -140,20 +170,29 @@ export const validationError = (loc: ReadonlyArray<string>, msg: string, type = 
   error(422, { detail: [{ type, loc: ["body", ...loc], msg, input: null }] }, { type: "invalid_request_message_error" })
 
 /** `POST /embeddings`: one vector per input. */
-export const embeddings = (vectors: ReadonlyArray<ReadonlyArray<number>>, options?: { readonly promptTokens?: number; readonly model?: string }): Reply =>
+export const embeddings = (
+  vectors: ReadonlyArray<ReadonlyArray<number>>,
+  options?: { readonly promptTokens?: number; readonly model?: string }
+): Reply =>
   json(200, {
     id: "emb-fake0001",
     object: "list",
     data: vectors.map((embedding, index) => ({ object: "embedding", embedding, index })),
     model: options?.model ?? "mistral-embed",
-    usage: { prompt_tokens: options?.promptTokens ?? vectors.length, total_tokens: options?.promptTokens ?? vectors.length, completion_tokens: 0 }
+    usage: {
+      prompt_tokens: options?.promptTokens ?? vectors.length,
+      total_tokens: options?.promptTokens ?? vectors.length,
+      completion_tokens: 0
+    }
   })
 
 export interface ModelEntry {
   readonly id: string
   readonly name?: string
   readonly max_context_length?: number
-  readonly capabilities?: Partial<Record<"completion_chat" | "completion_fim" | "function_calling" | "vision" | "classification", boolean>>
+  readonly capabilities?: Partial<
+    Record<"completion_chat" | "completion_fim" | "function_calling" | "vision" | "classification", boolean>
+  >
   readonly deprecation?: string | null
 }
 
@@ -172,17 +211,32 @@ export const models = (entries: ReadonlyArray<ModelEntry>): Reply =>
       type: "base",
       ...e,
       name: e.name ?? e.id,
-      capabilities: { completion_chat: false, completion_fim: false, function_calling: false, fine_tuning: false, vision: false, classification: false, ...e.capabilities }
+      capabilities: {
+        completion_chat: false,
+        completion_fim: false,
+        function_calling: false,
+        fine_tuning: false,
+        vision: false,
+        classification: false,
+        ...e.capabilities
+      }
     }))
   })
 
 /** Answers `POST /chat/completions` with an echo of the last user message, streamed when asked. */
 export const echoChat = (request: { readonly json: unknown }): Reply => {
-  const body = (request.json ?? {}) as { messages?: Array<{ role: string; content: unknown }>; stream?: boolean; model?: string }
+  const body = (request.json ?? {}) as {
+    messages?: Array<{ role: string; content: unknown }>
+    stream?: boolean
+    model?: string
+  }
   const last = [...(body.messages ?? [])].reverse().find((m) => m.role === "user")
   const prompt = typeof last?.content === "string" ? last.content : JSON.stringify(last?.content ?? "")
   const text = `You said: ${prompt}`
-  const usage = { prompt_tokens: Math.max(1, Math.ceil(prompt.length / 4)), completion_tokens: Math.ceil(text.length / 4) }
+  const usage = {
+    prompt_tokens: Math.max(1, Math.ceil(prompt.length / 4)),
+    completion_tokens: Math.ceil(text.length / 4)
+  }
   const model = body.model ?? "mistral-small-latest"
   return body.stream ? stream(text.split(/(?<= )/), { usage, model }) : completion({ content: text, usage, model })
 }

@@ -1,0 +1,181 @@
+/**
+ * The Ollama adapter (native API): chat and streaming chat over `/api/chat` (NDJSON), embeddings
+ * over `/api/embed`, local models from `/api/tags`. No key is needed; a configured one is sent as
+ * Bearer (ollama.com, proxies). Image generation fails with `UnsupportedOperation`.
+ *
+ * @since 0.1.0
+ */
+import * as AiuError from "@aiu/core/AiuError"
+import type { CallOptions } from "@aiu/core/CallOptions"
+import type { ChatRequest } from "@aiu/core/Chat"
+import type { EmbedRequest, EmbedResponse } from "@aiu/core/Embedding"
+import * as Provider from "@aiu/core/Provider"
+import type { StreamChunk } from "@aiu/core/StreamChunk"
+import type { HttpTransport } from "@aiu/transport/HttpTransport"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import * as Models from "./internal/models.js"
+import * as RequestMapping from "./internal/requestMapping.js"
+import * as ResponseMapping from "./internal/responseMapping.js"
+import * as StreamMapping from "./internal/streamMapping.js"
+import * as OllamaClient from "./OllamaClient.js"
+import * as OllamaConfig from "./OllamaConfig.js"
+
+/**
+ * Texts per `/api/embed` call unless `settings.embedBatchSize` says otherwise.
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultEmbedBatchSize = 256
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  config: Provider.AdapterConfig
+): Effect.Effect<Provider.Service, AiuError.ConfigError, HttpTransport> =>
+  Effect.gen(function* () {
+    const settings = yield* OllamaConfig.decodeSettings(config.id, config.settings)
+    const client = yield* OllamaClient.make(config)
+    const provider = config.id
+
+    const prepare = (request: ChatRequest, stream: boolean) =>
+      Either.map(OllamaConfig.decodeProviderOptions(provider, request.providerOptions?.ollama), (providerOptions) =>
+        RequestMapping.chatBody(request, { settings, providerOptions, stream })
+      )
+
+    const chat = (request: ChatRequest, options?: CallOptions) =>
+      Effect.gen(function* () {
+        const { body, warnings } = yield* prepare(request, false)
+        const response = yield* client.chat(body, options)
+        if (typeof response.body.error === "string") {
+          return yield* Effect.fail(
+            new AiuError.ProviderError({ message: `${provider}: ${response.body.error}`, provider, transient: false })
+          )
+        }
+        return ResponseMapping.chatResponse(response.body, {
+          model: request.model,
+          requestId: response.requestId,
+          warnings
+        })
+      })
+
+    const chatStream = (
+      request: ChatRequest,
+      options?: CallOptions
+    ): Stream.Stream<StreamChunk, AiuError.ProviderFailure> =>
+      Stream.unwrapScoped(
+        Effect.gen(function* () {
+          const { body } = yield* prepare(request, true)
+          const response = yield* client.chatStream(body, options)
+          const requestId = response.requestId
+          const withId = requestId !== undefined ? { requestId } : {}
+          const mapper = StreamMapping.make(
+            { provider, model: request.model, requestId },
+            {
+              interrupted: (what) =>
+                new AiuError.StreamInterrupted({ message: `${provider} chatStream: ${what}`, provider, ...withId }),
+              decode: (what) =>
+                new AiuError.ResponseDecodeError({ message: `${provider} chatStream: ${what}`, provider, ...withId })
+            }
+          )
+          const mapped = Stream.mapChunksEffect(response.events, (lines) => {
+            const out: Array<StreamChunk> = []
+            for (const line of lines) {
+              const failure = mapper.line(line, out)
+              // Deliver what came before the failure; the next pull (or the end) fails.
+              if (failure !== undefined) {
+                return out.length > 0 ? Effect.succeed(Chunk.unsafeFromArray(out)) : Effect.fail(failure)
+              }
+            }
+            return Effect.succeed(Chunk.unsafeFromArray(out))
+          })
+          const end = Stream.suspend(() => {
+            const out: Array<StreamChunk> = []
+            const failure = mapper.end(out)
+            return failure !== undefined ? Stream.fail(failure) : Stream.fromIterable(out)
+          })
+          return Stream.concat(mapped, end)
+        })
+      )
+
+    const batchSize = settings.embedBatchSize ?? defaultEmbedBatchSize
+
+    const embed = (request: EmbedRequest, options?: CallOptions) =>
+      Effect.gen(function* () {
+        const providerOptions = yield* OllamaConfig.decodeProviderOptions(provider, request.providerOptions?.ollama)
+        const keepAlive = providerOptions.keep_alive ?? settings.keepAlive
+        const batches: Array<ReadonlyArray<string>> = []
+        for (let i = 0; i < request.input.length; i += batchSize) batches.push(request.input.slice(i, i + batchSize))
+        const responses = yield* Effect.forEach(batches, (input) =>
+          client.embed(
+            {
+              model: request.model,
+              input,
+              ...(request.dimensions !== undefined ? { dimensions: request.dimensions } : {}),
+              ...(providerOptions.truncate !== undefined ? { truncate: providerOptions.truncate } : {}),
+              ...(keepAlive !== undefined ? { keep_alive: keepAlive } : {})
+            },
+            options
+          )
+        )
+        const embeddings: Array<ReadonlyArray<number>> = []
+        let inputTokens = 0
+        let model = request.model
+        for (const response of responses) {
+          for (const e of response.body.embeddings) embeddings.push(e)
+          inputTokens += response.body.prompt_eval_count ?? 0
+          if (typeof response.body.model === "string") model = response.body.model
+        }
+        if (embeddings.length !== request.input.length) {
+          return yield* Effect.fail(
+            new AiuError.ResponseDecodeError({
+              message: `${provider} embed: ${embeddings.length} vectors for ${request.input.length} inputs`,
+              provider
+            })
+          )
+        }
+        const out: EmbedResponse = { model, embeddings, usage: { inputTokens } }
+        return out
+      })
+
+    const listModels = (options?: CallOptions) =>
+      Effect.map(client.tags(options), (response) => Models.modelInfos(provider, response.body))
+
+    return Provider.make({
+      id: provider,
+      type: "ollama",
+      name: "Ollama",
+      features: { tools: true, structuredOutput: true, reasoning: true, imageInput: true },
+      chat,
+      chatStream,
+      embed,
+      listModels
+    })
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  config: Provider.AdapterConfig
+): Layer.Layer<Provider.Provider, AiuError.ConfigError, HttpTransport> => Layer.effect(Provider.Provider, make(config))
+
+/**
+ * @since 0.1.0
+ * @category descriptors
+ */
+export const descriptor: Provider.Descriptor<HttpTransport> = {
+  type: "ollama",
+  name: "Ollama",
+  defaultBaseUrl: OllamaClient.defaultBaseUrl,
+  apiKeyEnv: undefined,
+  baseUrlEnv: "OLLAMA_HOST",
+  requiresKey: false,
+  make
+}
