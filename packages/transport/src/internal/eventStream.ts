@@ -113,9 +113,9 @@ export const make = <A>(o: Options<A>): Stream.Stream<A, AiuError.ProviderFailur
         timer = deadlines.at(d.at, () => {
           if (settled) return
           // Keep-alive bytes may have moved the idle deadline since this timer was armed.
-          const again = nextDeadline(waitStart)
-          if (again !== undefined && again.at > deadlines.now()) return arm()
-          settle(fail(o.timeout(d.phase)))
+          const again = nextDeadline(waitStart) ?? d
+          if (again.at > deadlines.now()) return arm()
+          settle(fail(o.timeout(again.phase)))
         })
       }
       const wake = () => {
