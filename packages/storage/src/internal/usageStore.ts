@@ -152,7 +152,9 @@ export const make = (options: Options = {}) =>
       )
     }
 
-    const databaseUp = sql`SELECT 1 AS one`.pipe(
+    // A write that touches no row: it needs the write lock (SQLite) and a writable database, so a
+    // busy or read-only database counts as down and its rows are retried rather than rejected.
+    const databaseUp = sql`UPDATE aiu_migrations SET name = name WHERE migration_id < 0`.pipe(
       Effect.as(true),
       Effect.catchAll(() => Effect.succeed(false))
     )
