@@ -10,7 +10,8 @@ export interface Usage {
   readonly total_tokens?: number
 }
 
-const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
+/** A JSON reply with an `x-request-id`. */
+export const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
   status,
   headers: { "content-type": "application/json", "x-request-id": "req_fake_0001", ...headers },
   body: JSON.stringify(body)
