@@ -61,16 +61,30 @@ export type ModelQuery = typeof ModelQuery.Type
 
 const escapeRegExp = (s: string) => s.replace(/[.+^${}()|[\]\\]/g, "\\$&")
 
+/** Lowercased model, id and display name, computed once per model object. */
+const lowered = new WeakMap<ModelInfo, readonly [model: string, id: string, name: string | undefined]>()
+const lowerOf = (m: ModelInfo) => {
+  let l = lowered.get(m)
+  if (l === undefined) {
+    l = [m.model.toLowerCase(), m.id.toLowerCase(), m.name?.toLowerCase()]
+    lowered.set(m, l)
+  }
+  return l
+}
+
 const namePredicate = (pattern: string): ((model: ModelInfo) => boolean) => {
   const lower = pattern.toLowerCase()
   if (/[*?]/.test(lower)) {
     const re = new RegExp(`^${escapeRegExp(lower).replace(/\*/g, ".*").replace(/\?/g, ".")}$`)
-    return (m) =>
-      re.test(m.model.toLowerCase()) ||
-      re.test(m.id.toLowerCase()) ||
-      (m.name !== undefined && re.test(m.name.toLowerCase()))
+    return (m) => {
+      const [model, id, name] = lowerOf(m)
+      return re.test(model) || re.test(id) || (name !== undefined && re.test(name))
+    }
   }
-  return (m) => m.id.toLowerCase().includes(lower) || m.name?.toLowerCase().includes(lower) === true
+  return (m) => {
+    const [, id, name] = lowerOf(m)
+    return id.includes(lower) || (name !== undefined && name.includes(lower))
+  }
 }
 
 const flag = (want: boolean | undefined, has: boolean | undefined) =>

@@ -184,7 +184,30 @@ export const make = (
     const maxStaleMillis = Duration.toMillis(Duration.decode(options?.maxStale ?? Duration.infinity))
     const backoffMillis = Duration.toMillis(Duration.decode(options?.retryFailedRefreshAfter ?? "1 minute"))
 
+    const capacity = Math.max(1, options?.capacity ?? 256)
+    // Captured once, as `Cache` does, so reads need no service lookup (and TestClock still drives it).
+    const clock = yield* Effect.clock
     const fibers = yield* FiberSet.make<unknown, unknown>()
+    /**
+     * The hot read index: the entries the memory tier (the `Cache` below) last produced, so a
+     * fresh hit is a map read. Anything else (miss, stale, evicted) goes through the `Cache`.
+     * Bounded like the cache; insertion order approximates recency.
+     */
+    const hot = new Map<string, Entry>()
+    const remember = (entry: Entry) => {
+      hot.delete(entry.provider)
+      hot.set(entry.provider, entry)
+      if (hot.size > capacity) {
+        const oldest = hot.keys().next()
+        if (oldest.done !== true) hot.delete(oldest.value)
+      }
+    }
+    const freshHot = (provider: string): Entry | undefined => {
+      const entry = hot.get(provider)
+      return entry !== undefined && clock.unsafeCurrentTimeMillis() - entry.listing.fetchedAt < ttlMillis
+        ? entry
+        : undefined
+    }
     const inflight = new Map<string, Deferred.Deferred<FetchResult, AiuError.ProviderFailure>>()
     const revalidating = new Set<string>()
     const failedAt = new Map<string, number>()
@@ -310,7 +333,7 @@ export const make = (
       }).pipe(Effect.withSpan("ModelRegistry.load", { attributes: { "aiu.provider": provider } }))
 
     const cache = yield* Cache.makeWith({
-      capacity: options?.capacity ?? 256,
+      capacity,
       lookup: (provider: string) => load(provider, "lookup"),
       // Freshness is judged per access from `fetchedAt` (stale-while-revalidate), so a loaded
       // listing stays until LRU eviction or `maxStale`; failures are never cached.
@@ -324,7 +347,10 @@ export const make = (
         Effect.matchCauseEffect({
           onSuccess: (entry) =>
             Effect.zipRight(
-              Effect.sync(() => failedAt.delete(provider)),
+              Effect.sync(() => {
+                failedAt.delete(provider)
+                remember(entry)
+              }),
               cache.set(provider, entry)
             ),
           onFailure: (cause) =>
@@ -344,21 +370,58 @@ export const make = (
       return Effect.asVoid(FiberSet.run(fibers, revalidate(provider)))
     }
 
+    const throughCache = (provider: string): Effect.Effect<Entry, AiuError.ProviderFailure> =>
+      Effect.flatMap(cache.get(provider), (entry) => {
+        const now = clock.unsafeCurrentTimeMillis()
+        const age = now - entry.listing.fetchedAt
+        if (age < ttlMillis) {
+          remember(entry)
+          return Effect.succeed(entry)
+        }
+        if (age >= ttlMillis + maxStaleMillis) {
+          return Effect.zipRight(cache.invalidate(provider), cache.get(provider))
+        }
+        return Effect.as(maybeRevalidate(provider, now), entry)
+      })
+
     const entryOf = (provider: string): Effect.Effect<Entry, AiuError.ProviderFailure> =>
-      Effect.flatMap(cache.get(provider), (entry) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          const age = now - entry.listing.fetchedAt
-          if (age < ttlMillis) return Effect.succeed(entry)
-          if (age >= ttlMillis + maxStaleMillis) {
-            return Effect.zipRight(cache.invalidate(provider), cache.get(provider))
-          }
-          return Effect.as(maybeRevalidate(provider, now), entry)
-        })
-      )
+      Effect.suspend(() => {
+        const entry = freshHot(provider)
+        return entry !== undefined ? Effect.succeed(entry) : throughCache(provider)
+      })
 
     // --- service -----------------------------------------------------------
 
+    /** The last concatenation of hot entries, reused while none of them changed. */
+    let joined: { readonly entries: ReadonlyArray<Entry>; readonly models: ReadonlyArray<ModelInfo> } | undefined
+    const joinHot = (providers: ReadonlyArray<string>): ReadonlyArray<ModelInfo> | undefined => {
+      const sorted = providers.length > 1 ? [...new Set(providers)].sort() : providers
+      const entries: Array<Entry> = []
+      for (const p of sorted) {
+        const entry = freshHot(p)
+        if (entry === undefined) return undefined
+        entries.push(entry)
+      }
+      const last = joined
+      if (
+        last !== undefined &&
+        last.entries.length === entries.length &&
+        last.entries.every((e, i) => e === entries[i])
+      ) {
+        return last.models
+      }
+      const models = entries.flatMap((e) => e.models)
+      joined = { entries, models }
+      return models
+    }
+
     const collect = (providers: ReadonlyArray<string>, strict: boolean) =>
+      Effect.suspend(() => {
+        const models = joinHot(providers)
+        return models !== undefined ? Effect.succeed(models) : collectSlow(providers, strict)
+      })
+
+    const collectSlow = (providers: ReadonlyArray<string>, strict: boolean) =>
       Effect.gen(function* () {
         const sorted = [...new Set(providers)].sort()
         if (strict) {
@@ -397,36 +460,42 @@ export const make = (
       return Effect.map(models, (ms) => ModelQuery.apply(ms, query, { sortedById: true }))
     }
 
-    const findOne: Service["findOne"] = (modelId) => {
-      const parsed = ModelId.parseEither(modelId)
-      if (Either.isLeft(parsed)) return Effect.fail(parsed.left)
-      const { provider, model } = ModelId.parts(parsed.right)
-      return Effect.flatMap(entryOf(provider), (entry) => {
-        const found = entry.byModel.get(model) ?? entry.byLowerModel.get(model.toLowerCase())
-        if (found !== undefined) return Effect.succeed(found)
-        const needle = model.toLowerCase()
-        const similar = entry.models
-          .filter((m) => m.model.toLowerCase().includes(needle) || needle.includes(m.model.toLowerCase()))
-          .sort(
-            (a, b) =>
-              Number(a.available === false) - Number(b.available === false) ||
-              Math.abs(a.model.length - model.length) - Math.abs(b.model.length - model.length)
-          )
-          .slice(0, 3)
-          .map((m) => `'${m.id}'`)
-        return Effect.fail(
-          new AiuError.ModelNotFound({
-            message:
-              `model '${modelId}' is not listed by provider '${provider}' (${entry.models.length} models known)` +
-              (similar.length > 0
-                ? `; did you mean ${similar.join(", ")}?`
-                : `; try 'aiu models refresh --provider ${provider}'`),
-            provider,
-            model
-          })
+    const notFound = (entry: Entry, modelId: string, provider: string, model: string) => {
+      const needle = model.toLowerCase()
+      const similar = entry.models
+        .filter((m) => m.model.toLowerCase().includes(needle) || needle.includes(m.model.toLowerCase()))
+        .sort(
+          (a, b) =>
+            Number(a.available === false) - Number(b.available === false) ||
+            Math.abs(a.model.length - model.length) - Math.abs(b.model.length - model.length)
         )
+        .slice(0, 3)
+        .map((m) => `'${m.id}'`)
+      return new AiuError.ModelNotFound({
+        message:
+          `model '${modelId}' is not listed by provider '${provider}' (${entry.models.length} models known)` +
+          (similar.length > 0
+            ? `; did you mean ${similar.join(", ")}?`
+            : `; try 'aiu models refresh --provider ${provider}'`),
+        provider,
+        model
       })
     }
+
+    const lookupModel = (entry: Entry, modelId: string, provider: string, model: string) => {
+      const found = entry.byModel.get(model) ?? entry.byLowerModel.get(model.toLowerCase())
+      return found !== undefined ? Effect.succeed(found) : Effect.fail(notFound(entry, modelId, provider, model))
+    }
+
+    const findOne: Service["findOne"] = (modelId) =>
+      Effect.suspend((): ReturnType<Service["findOne"]> => {
+        const parsed = ModelId.parseEither(modelId)
+        if (Either.isLeft(parsed)) return Effect.fail(parsed.left)
+        const { provider, model } = ModelId.parts(parsed.right)
+        const entry = freshHot(provider)
+        if (entry !== undefined) return lookupModel(entry, modelId, provider, model)
+        return Effect.flatMap(throughCache(provider), (e) => lookupModel(e, modelId, provider, model))
+      })
 
     const previousModels = (provider: string) =>
       Effect.gen(function* () {
@@ -443,6 +512,7 @@ export const make = (
         const entry = toEntry(catalog, provider, fetched.listing)
         invalidated.delete(provider)
         failedAt.delete(provider)
+        remember(entry)
         yield* cache.set(provider, entry)
         if (Option.isSome(fetched.storeError)) return yield* Effect.fail<RefreshError>(fetched.storeError.value)
         return {
@@ -461,6 +531,7 @@ export const make = (
       Effect.gen(function* () {
         invalidated.add(provider)
         failedAt.delete(provider)
+        hot.delete(provider)
         yield* cache.invalidate(provider)
         if (Option.isSome(tiers.shared)) yield* tiers.shared.value.remove(provider)
       }).pipe(Effect.withSpan("ModelRegistry.invalidate", { attributes: { "aiu.provider": provider } }))
