@@ -186,7 +186,8 @@ export const start = async (options?: { readonly port?: number }): Promise<FakeS
       }
       if (sent > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs)
       if (res.destroyed) return
-      res.write(toBuffer(piece))
+      // Wait for the write to reach the socket, so a following drop or stall cannot swallow it.
+      await new Promise<void>((resolve) => res.write(toBuffer(piece), () => resolve()))
       sent++
     }
     if (reply.dropAfter !== undefined && sent >= reply.dropAfter) {

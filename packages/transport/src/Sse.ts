@@ -43,6 +43,8 @@ export interface Decoder {
  * @category errors
  */
 export class EventTooLarge extends Error {
+  /** Events completed in the same read before the oversized one. */
+  events: ReadonlyArray<SseEvent> = []
   constructor(readonly limit: number) {
     super(`an SSE event exceeded ${limit} bytes`)
   }
@@ -149,7 +151,13 @@ export const makeDecoder = (options?: { readonly maxEventBytes?: number }): Deco
         if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1)
       }
       const out: Array<SseEvent> = []
-      scan(chunk, out)
+      try {
+        scan(chunk, out)
+      } catch (e) {
+        // The events this read completed before the oversized one are still valid.
+        if (e instanceof EventTooLarge) e.events = out
+        throw e
+      }
       return out
     },
     end() {

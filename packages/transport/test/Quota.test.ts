@@ -19,7 +19,12 @@ const googleDaily = {
     details: [
       {
         "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-        violations: [{ quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests", quotaId: "GenerateRequestsPerDayPerProjectPerModel-FreeTier" }]
+        violations: [
+          {
+            quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+            quotaId: "GenerateRequestsPerDayPerProjectPerModel-FreeTier"
+          }
+        ]
       },
       { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "20s" }
     ]
@@ -45,7 +50,12 @@ describe("non-transient 429s surface as QuotaExceeded, for every adapter", () =>
   it.effect("OpenAI insufficient_quota", () =>
     Effect.gen(function* () {
       const { exit, requests } = yield* call({
-        error: { message: "You exceeded your current quota", type: "insufficient_quota", param: null, code: "insufficient_quota" }
+        error: {
+          message: "You exceeded your current quota",
+          type: "insufficient_quota",
+          param: null,
+          code: "insufficient_quota"
+        }
       })
       const error = failureOf(exit)
       assert.strictEqual(error._tag, "QuotaExceeded")
@@ -85,7 +95,8 @@ describe("non-transient 429s surface as QuotaExceeded, for every adapter", () =>
         type: "error",
         error: {
           type: "rate_limit_error",
-          message: "You have reached your specified API usage limits. You will regain access on 2026-12-01 at 00:00 UTC."
+          message:
+            "You have reached your specified API usage limits. You will regain access on 2026-12-01 at 00:00 UTC."
         }
       })
       assert.strictEqual(failureOf(exit)._tag, "QuotaExceeded")
@@ -95,7 +106,10 @@ describe("non-transient 429s surface as QuotaExceeded, for every adapter", () =>
 
   it.effect("Anthropic billing_error (402)", () =>
     Effect.gen(function* () {
-      const { exit } = yield* call({ type: "error", error: { type: "billing_error", message: "credit balance too low" } }, 402)
+      const { exit } = yield* call(
+        { type: "error", error: { type: "billing_error", message: "credit balance too low" } },
+        402
+      )
       assert.strictEqual(failureOf(exit)._tag, "QuotaExceeded")
     })
   )

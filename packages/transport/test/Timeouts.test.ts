@@ -29,7 +29,9 @@ describe("timeouts", () => {
     Effect.gen(function* () {
       const { server, transport, req } = yield* setup
       server.route("POST", "/slow", { status: 200, body: "{}", delayMs: 60_000 })
-      const error = failureOf(yield* drive(transport.request(req("/slow", { firstByte: "2 seconds" }, 1), Schema.Unknown), 500))
+      const error = failureOf(
+        yield* drive(transport.request(req("/slow", { firstByte: "2 seconds" }, 1), Schema.Unknown), 500)
+      )
       assert.strictEqual(error._tag, "Timeout")
       if (error._tag === "Timeout") assert.strictEqual(error.phase, "first-byte")
       assert.strictEqual(attemptsOf(error), 2)
@@ -140,7 +142,10 @@ describe("timeouts", () => {
       const events = yield* Effect.scoped(
         Effect.flatMap(transport.sse(req("/long")), (r) => Stream.runCollect(Stream.take(r.events, 2)))
       )
-      assert.deepStrictEqual(Chunk.toReadonlyArray(events).map((e) => e.data), ["1", "2"])
+      assert.deepStrictEqual(
+        Chunk.toReadonlyArray(events).map((e) => e.data),
+        ["1", "2"]
+      )
       yield* Effect.promise(() => server.awaitAborted(1))
     }).pipe(Effect.scoped)
   )

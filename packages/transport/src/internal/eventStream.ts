@@ -13,6 +13,17 @@ import * as Stream from "effect/Stream"
 import type { BackendError, BodyReader } from "./backend.js"
 import type { Deadlines, Timer } from "./deadlines.js"
 
+/**
+ * Thrown by a framer that decoded some events of a read before failing on a later one: the
+ * events are delivered, then the stream fails.
+ */
+export class PartialFailure<A> {
+  constructor(
+    readonly events: ReadonlyArray<A>,
+    readonly cause: unknown
+  ) {}
+}
+
 export interface Framer<A> {
   readonly feed: (bytes: Uint8Array) => ReadonlyArray<A>
   readonly end: () => ReadonlyArray<A>
@@ -60,7 +71,12 @@ export const make = <A>(o: Options<A>): Stream.Stream<A, AiuError.ProviderFailur
         try {
           events = framer.feed(bytes)
         } catch (e) {
-          return fail(o.decodeError(e))
+          if (e instanceof PartialFailure && e.events.length > 0) {
+            failure = o.decodeError(e.cause)
+            o.close()
+            return Effect.succeed(Chunk.unsafeFromArray(e.events as ReadonlyArray<A>))
+          }
+          return fail(o.decodeError(e instanceof PartialFailure ? e.cause : e))
         }
         if (events.length > 0) return Effect.succeed(Chunk.unsafeFromArray(events))
       }

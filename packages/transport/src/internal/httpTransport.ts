@@ -454,18 +454,37 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
         req,
         () => {
           const decoder = Sse.makeDecoder({ maxEventBytes })
-          return { feed: decoder.feed, end: decoder.end }
+          const feed = (b: Uint8Array) => {
+            try {
+              return decoder.feed(b)
+            } catch (e) {
+              throw e instanceof Sse.EventTooLarge ? new EventStream.PartialFailure(e.events, e) : e
+            }
+          }
+          return { feed, end: decoder.end }
         },
         (e) => (e instanceof Error ? e.message : String(e))
       )
+
+    /** Parses lines one by one so the good lines before a bad one are still delivered. */
+    const parseLines = (lines: ReadonlyArray<string>): Array<unknown> => {
+      const out: Array<unknown> = []
+      for (const l of lines) {
+        try {
+          out.push(JSON.parse(l))
+        } catch (e) {
+          throw new EventStream.PartialFailure(out, e)
+        }
+      }
+      return out
+    }
 
     const ndjson = (req: HttpRequest) =>
       stream(
         req,
         () => {
           const decoder = Ndjson.makeDecoder({ maxLineBytes: maxEventBytes })
-          const parse = (lines: ReadonlyArray<string>) => lines.map((l) => JSON.parse(l) as unknown)
-          return { feed: (b) => parse(decoder.feed(b)), end: () => parse(decoder.end()) }
+          return { feed: (b) => parseLines(decoder.feed(b)), end: () => parseLines(decoder.end()) }
         },
         (e) =>
           e instanceof SyntaxError

@@ -8,13 +8,28 @@ import { Agent, type Dispatcher, getGlobalDispatcher, request } from "undici"
 import { type Backend, BackendError, type BodyReader, type RawResponse } from "./backend.js"
 
 const DEFAULT_CONNECT_MS = 10_000
+const HIGH_WATER = 1024 * 1024
+const EMPTY = new Uint8Array(0)
+
+const describe: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "DNS lookup failed",
+  ETIMEDOUT: "connection timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  EPIPE: "connection closed while sending",
+  UND_ERR_SOCKET: "the connection closed"
+}
 
 const errorOf = (e: unknown, signal: AbortSignal): BackendError => {
   if (signal.aborted) return new BackendError("aborted", "the request was aborted")
   const code = (e as { code?: unknown } | null)?.code
   const message = e instanceof Error ? e.message : String(e)
   if (code === "UND_ERR_CONNECT_TIMEOUT") return new BackendError("connect-timeout", message)
-  return new BackendError("network", typeof code === "string" ? `${code}: ${message}` : message)
+  // Node's messages embed the peer address; the code says what happened without it.
+  return new BackendError("network", typeof code === "string" ? (describe[code] ?? code) : message)
 }
 
 const flatHeaders = (h: Record<string, string | Array<string> | undefined>): Record<string, string> => {
@@ -78,6 +93,13 @@ export const make = (options?: Options): Backend => {
         },
         reader: (): BodyReader => {
           consumed = true
+          // Flowing mode into our own queue: every byte received before a socket error is kept
+          // (a destroyed Readable drops its internal buffer), and backpressure is a pause/resume
+          // around a high-water mark.
+          const queue: Array<Uint8Array> = []
+          let head = 0
+          let queued = 0
+          let paused = false
           let ended = false
           let failed: BackendError | undefined
           let waiter: (() => void) | undefined
@@ -86,7 +108,15 @@ export const make = (options?: Options): Backend => {
             waiter = undefined
             w?.()
           }
-          body.on("readable", notify)
+          body.on("data", (chunk: Uint8Array) => {
+            queue.push(chunk)
+            queued += chunk.byteLength
+            if (queued > HIGH_WATER && !paused) {
+              paused = true
+              body.pause()
+            }
+            notify()
+          })
           body.on("end", () => {
             ended = true
             notify()
@@ -96,9 +126,23 @@ export const make = (options?: Options): Backend => {
             notify()
           })
           return {
-            read: () => body.read() as Uint8Array | null,
-            ended: () => ended,
-            failed: () => failed,
+            read() {
+              if (head === queue.length) return null
+              const chunk = queue[head]!
+              queue[head++] = EMPTY
+              if (head === queue.length) {
+                queue.length = 0
+                head = 0
+              }
+              queued -= chunk.byteLength
+              if (paused && queued < HIGH_WATER / 2) {
+                paused = false
+                body.resume()
+              }
+              return chunk
+            },
+            ended: () => ended && head === queue.length,
+            failed: () => (head === queue.length ? failed : undefined),
             wait(f) {
               waiter = f
             }
