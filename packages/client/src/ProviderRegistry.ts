@@ -10,6 +10,7 @@
  */
 import { ConfigError, ModelNotFound } from "@aiu/core/AiuError"
 import type * as Provider from "@aiu/core/Provider"
+import * as Keyring from "@aiu/keyring/Keyring"
 import * as ModelSource from "@aiu/model-registry/ModelSource"
 import type { HttpTransport } from "@aiu/transport/HttpTransport"
 import * as Context from "effect/Context"
@@ -217,20 +218,33 @@ export const layerStatic = (
 ): Layer.Layer<ProviderRegistry> => Layer.sync(ProviderRegistry, () => makeStatic(providers))
 
 /**
- * The model registry's live source over this registry: `listModels` of each provider's adapter.
+ * The model registry's live source over this registry: `listModels` of each provider's adapter,
+ * with the provider's `default` key from the `Keyring` (else the adapter's configured key).
  * @since 0.1.0
  * @category layers
  */
-export const layerModelSource: Layer.Layer<ModelSource.ModelSource, never, ProviderRegistry> = Layer.effect(
-  ModelSource.ModelSource,
-  Effect.map(ProviderRegistry, (registry) =>
-    ModelSource.make({
-      providers: Effect.map(registry.list, (list) => list.map((p) => p.id)),
-      listModels: (providerId) =>
-        registry.get(providerId).pipe(
-          Effect.catchAll((e) => Effect.fail(new ModelNotFound({ message: e.message, provider: providerId }))),
-          Effect.flatMap((entry) => entry.provider.listModels())
+export const layerModelSource: Layer.Layer<ModelSource.ModelSource, never, ProviderRegistry | Keyring.Keyring> =
+  Layer.effect(
+    ModelSource.ModelSource,
+    Effect.gen(function* () {
+      const registry = yield* ProviderRegistry
+      const keyring = yield* Keyring.Keyring
+      const keyOf = (providerId: string) =>
+        keyring.get(providerId).pipe(
+          Effect.map((key): Redacted.Redacted<string> | undefined => key),
+          Effect.orElseSucceed(() => undefined)
         )
+      return ModelSource.make({
+        providers: Effect.map(registry.list, (list) => list.map((p) => p.id)),
+        listModels: (providerId) =>
+          registry.get(providerId).pipe(
+            Effect.catchAll((e) => Effect.fail(new ModelNotFound({ message: e.message, provider: providerId }))),
+            Effect.flatMap((entry) =>
+              Effect.flatMap(keyOf(providerId), (apiKey) =>
+                entry.provider.listModels(apiKey !== undefined ? { apiKey } : undefined)
+              )
+            )
+          )
+      })
     })
   )
-)

@@ -26,3 +26,7 @@ export * as Policy from "./Policy.js"
  * @since 0.1.0
  */
 export * as ProviderRegistry from "./ProviderRegistry.js"
+/**
+ * @since 0.1.0
+ */
+export * as TransportEvents from "./TransportEvents.js"

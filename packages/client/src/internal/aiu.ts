@@ -7,6 +7,7 @@ import * as ModelId from "@aiu/core/ModelId"
 import type { ModelInfo } from "@aiu/core/ModelInfo"
 import * as Redaction from "@aiu/core/Redaction"
 import { Accumulator, type StreamChunk } from "@aiu/core/StreamChunk"
+import * as CoreUsage from "@aiu/core/Usage"
 import * as GenAi from "@aiu/observability/GenAi"
 import * as Metrics from "@aiu/observability/Metrics"
 import type * as UsageStore from "@aiu/storage/UsageStore"
@@ -14,7 +15,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 import type { Options, ResolvedModel, Service } from "../Aiu.js"
@@ -63,6 +64,8 @@ interface Outcome {
   readonly requestId?: string | undefined
   readonly willFallback?: boolean | undefined
   readonly cancelled?: { readonly chunks: number } | undefined
+  /** The full usage, when the provider reported one (cache writes count in the cost). */
+  readonly usage?: CoreUsage.Usage | undefined
 }
 
 /** Worth trying the next model of the fallback list. */
@@ -88,6 +91,24 @@ const toCoreOptions = (options: CallOptions, keyAlias: string, apiKey: Redacted.
     out.retry = { ...options.retry, ...(options.retries !== undefined ? { maxRetries: options.retries } : {}) }
   }
   return out
+}
+
+/**
+ * An error whose message echoes the key it was sent with (some servers quote the key they
+ * rejected) is rebuilt with the key masked. Cheap when it does not: one `includes`.
+ */
+export const scrubError = <E extends AiuError.AiuError>(error: E, apiKey: Redacted.Redacted<string> | undefined): E => {
+  if (apiKey === undefined) return error
+  const secret = Redacted.value(apiKey)
+  if (secret.length < 4) return error
+  const json = JSON.stringify(error)
+  if (!json.includes(secret) && !json.includes(btoa(secret))) return error
+  const fields: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(error)) {
+    if (k !== "_tag") fields[k] = typeof v === "string" ? Redaction.redactKnown(v, [secret]) : v
+  }
+  const Ctor = error.constructor as new (fields: Record<string, unknown>) => E
+  return new Ctor(fields)
 }
 
 const requestAttributes = (request: ChatRequest): Record<string, unknown> => {
@@ -238,11 +259,15 @@ export const make = (deps: Deps, options: Options): Service => {
       const latencyMs = Number(endNanos - attempt.startNanos) / 1e6
       const costUsd =
         outcome.status === "ok" || outcome.inputTokens + outcome.outputTokens > 0
-          ? costOf(attempt.modelInfo, {
-              input: outcome.inputTokens,
-              output: outcome.outputTokens,
-              cachedInput: outcome.cachedInputTokens
-            })
+          ? costOf(
+              attempt.modelInfo,
+              outcome.usage ??
+                CoreUsage.make({
+                  inputTokens: outcome.inputTokens,
+                  outputTokens: outcome.outputTokens,
+                  cachedInputTokens: outcome.cachedInputTokens
+                })
+            )
           : undefined
       const info = attempt.info
       const error = outcome.error
@@ -423,7 +448,8 @@ export const make = (deps: Deps, options: Options): Service => {
     outputTokens: r.usage.outputTokens,
     cachedInputTokens: r.usage.cachedInputTokens ?? 0,
     reasoningTokens: r.usage.reasoningTokens ?? 0,
-    requestId: r.requestId
+    requestId: r.requestId,
+    usage: r.usage
   })
 
   const annotateChat = (capture: boolean, request: ChatRequest) => (r: ChatResponse, span: Tracer.Span) => {
@@ -445,9 +471,10 @@ export const make = (deps: Deps, options: Options): Service => {
         request.model,
         context.options,
         (attempt, resolved) =>
-          attempt.entry.provider
-            .chat({ ...request, model: resolved.model }, attempt.callOptions)
-            .pipe(Effect.tap(() => Effect.annotateCurrentSpan(requestAttributes(request)))),
+          attempt.entry.provider.chat({ ...request, model: resolved.model }, attempt.callOptions).pipe(
+            Effect.mapError((e) => scrubError(e, attempt.callOptions.apiKey)),
+            Effect.tap(() => Effect.annotateCurrentSpan(requestAttributes(request)))
+          ),
         chatOutcome,
         annotateChat(capture, request)
       )
@@ -490,7 +517,8 @@ export const make = (deps: Deps, options: Options): Service => {
             cachedInputTokens: usage?.cachedInputTokens ?? 0,
             reasoningTokens: usage?.reasoningTokens ?? 0,
             ttftMs,
-            requestId: acc.requestId
+            requestId: acc.requestId,
+            usage
           }
           if (acc.model !== undefined) span.attribute(GenAi.Attr.responseModel, acc.model)
           if (acc.id !== undefined) span.attribute("gen_ai.response.id", acc.id)
@@ -510,6 +538,7 @@ export const make = (deps: Deps, options: Options): Service => {
           return finish(attempt, { ...base, status: "ok", cancelled: { chunks } }, span)
         }
         return attempt.entry.provider.chatStream({ ...request, model: resolved.model }, attempt.callOptions).pipe(
+          Stream.mapError((e) => scrubError(e, attempt.callOptions.apiKey)),
           Stream.mapChunks((chunk) => {
             for (const c of chunk) {
               acc.add(c)
@@ -586,7 +615,10 @@ export const make = (deps: Deps, options: Options): Service => {
       "embed",
       request.model,
       options,
-      (attempt, resolved) => attempt.entry.provider.embed({ ...request, model: resolved.model }, attempt.callOptions),
+      (attempt, resolved) =>
+        attempt.entry.provider
+          .embed({ ...request, model: resolved.model }, attempt.callOptions)
+          .pipe(Effect.mapError((e) => scrubError(e, attempt.callOptions.apiKey))),
       (r: EmbedResponse): Outcome => ({
         status: "ok",
         inputTokens: r.usage.inputTokens,
@@ -606,7 +638,9 @@ export const make = (deps: Deps, options: Options): Service => {
       request.model,
       options,
       (attempt, resolved) =>
-        attempt.entry.provider.generateImage({ ...request, model: resolved.model }, attempt.callOptions),
+        attempt.entry.provider
+          .generateImage({ ...request, model: resolved.model }, attempt.callOptions)
+          .pipe(Effect.mapError((e) => scrubError(e, attempt.callOptions.apiKey))),
       (r: ImageResponse): Outcome => ({
         status: "ok",
         inputTokens: r.usage?.inputTokens ?? 0,

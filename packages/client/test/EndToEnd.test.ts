@@ -1,0 +1,71 @@
+import * as Aiu from "@aiu/client/Aiu"
+import * as Message from "@aiu/core/Message"
+import * as UsageStore from "@aiu/storage/UsageStore"
+import * as FakeProviderServer from "@aiu/testing/FakeProviderServer"
+import * as OpenAiFake from "@aiu/testing/fake/openai"
+import { assert, describe, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import { liveLayer } from "./utils/live.js"
+
+const KEY = "sk-proj-E2Etestkey0000000000000000000001"
+
+describe("Aiu over loopback HTTP with the OpenAI adapter", () => {
+  it.live("chat and chatStream: key from the keyring, usage and catalog cost recorded", () =>
+    Effect.gen(function* () {
+      const server = yield* FakeProviderServer.make()
+      server.route("POST", "/v1/chat/completions", OpenAiFake.echoChat)
+      server.route("GET", "/v1/models", OpenAiFake.models(["gpt-4o-mini"]))
+      yield* Effect.gen(function* () {
+        const response = yield* Aiu.chat({ model: "openai:gpt-4o-mini", messages: [Message.user("ping")] })
+        assert.include(response.text, "You said: ping")
+        const chunks = yield* Stream.runCollect(
+          Aiu.chatStream({ model: "openai:gpt-4o-mini", messages: [Message.user("stream me")] })
+        )
+        const text = Chunk.toReadonlyArray(chunks)
+          .flatMap((c) => (c.type === "text-delta" ? [c.text] : []))
+          .join("")
+        assert.include(text, "You said: stream me")
+        const chats = server.requests.filter((r) => r.path === "/v1/chat/completions")
+        assert.strictEqual(chats.length, 2)
+        assert.strictEqual(chats[0]!.headers.authorization, `Bearer ${KEY}`)
+        const store = yield* UsageStore.UsageStore
+        const records = yield* store.recent(10)
+        assert.strictEqual(records.length, 2)
+        for (const r of records) {
+          assert.strictEqual(r.status, "ok")
+          assert.strictEqual(r.requestId, "req_fake_0001")
+          assert.isAbove(r.inputTokens, 0)
+          assert.isAbove(r.costUsd ?? 0, 0, "gpt-4o-mini has catalog prices")
+        }
+        const stream = records.find((r) => r.operation === "stream")!
+        assert.isDefined(stream.ttftMs)
+      }).pipe(Effect.provide(liveLayer({ baseUrl: server.url, keys: { default: KEY } })))
+    }).pipe(Effect.scoped)
+  )
+
+  it.live("falls back to the next model after retries are exhausted on 503", () =>
+    Effect.gen(function* () {
+      const server = yield* FakeProviderServer.make()
+      server.route("POST", "/v1/chat/completions", (req) =>
+        (req.json as { model: string }).model === "gpt-4o"
+          ? OpenAiFake.error(503, "overloaded", { type: "server_error" })
+          : OpenAiFake.echoChat(req)
+      )
+      server.route("GET", "/v1/models", OpenAiFake.models(["gpt-4o", "gpt-4o-mini"]))
+      yield* Effect.gen(function* () {
+        const response = yield* Aiu.chat(
+          { model: "openai:gpt-4o", messages: [Message.user("hi")] },
+          { fallbacks: ["openai:gpt-4o-mini"], retries: 1 }
+        )
+        assert.include(response.text, "You said: hi")
+        const records = yield* Effect.flatMap(UsageStore.UsageStore, (s) => s.recent(10))
+        const failed = records.find((r) => r.status === "error")!
+        assert.strictEqual(failed.model, "gpt-4o")
+        assert.strictEqual(failed.attempts, 2)
+        assert.strictEqual(records.find((r) => r.status === "ok")!.model, "gpt-4o-mini")
+      }).pipe(Effect.provide(liveLayer({ baseUrl: server.url, keys: { default: KEY } })))
+    }).pipe(Effect.scoped)
+  )
+})
