@@ -184,3 +184,11 @@ export const layerNone: Layer.Layer<RateLimit> = Layer.succeed(RateLimit, {
   reportUsage: () => Effect.void,
   limits: () => false
 })
+
+/**
+ * The in-memory bucket store (for `make` in tests and single processes).
+ * @since 0.1.0
+ * @category layers
+ */
+export const ExperimentalStoreMemory: Layer.Layer<ExperimentalRateLimiter.RateLimiterStore> =
+  ExperimentalRateLimiter.layerStoreMemory
