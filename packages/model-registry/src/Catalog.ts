@@ -216,7 +216,9 @@ export const layerBundled: Layer.Layer<Catalog> = Layer.sync(Catalog, bundled)
 export const toModelInfo: (entry: CatalogEntry) => ModelInfo = internal.toModelInfo
 
 /**
- * The price carried by a (merged) `ModelInfo`; None when input or output price is unknown.
+ * The price carried by a (merged) `ModelInfo`; None when input or output price is unknown. The
+ * cache-write price and long-context tiers, which `ModelInfo` does not carry, come from the
+ * bundled entry of the same id when its input and output prices match the info's.
  * @since 0.1.0
  * @category constructors
  */

@@ -157,5 +157,13 @@ describe("Catalog", () => {
       outputPerMTok: 0.6,
       cachedInputPerMTok: 0.075
     })
+    // cache-write price and tiers come from the bundled entry when the base prices match
+    const sonnet = Catalog.toModelInfo(Option.getOrThrow(Catalog.bundled().get("anthropic:claude-sonnet-4-5")))
+    assert.strictEqual(Option.getOrThrow(Catalog.priceOf(sonnet)).cacheWritePerMTok, 3.75)
+    const gpt54 = Catalog.toModelInfo(Option.getOrThrow(Catalog.bundled().get("openai:gpt-5.4")))
+    assert.strictEqual(Option.getOrThrow(Catalog.priceOf(gpt54)).tiers?.length, 1)
+    const discounted = { ...gpt54, inputPricePerMTok: 1 }
+    assert.isUndefined(Option.getOrThrow(Catalog.priceOf(discounted)).tiers)
+    assert.isTrue(Option.isNone(Catalog.priceOf({ id: "x:y", provider: "x", model: "y", kinds: [] })))
   })
 })

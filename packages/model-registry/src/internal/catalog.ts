@@ -88,7 +88,26 @@ const entryPrice = (entry: {
   return Option.some(price)
 }
 
-export const priceOf = (info: ModelInfo): Option.Option<Price> => entryPrice(info)
+export const priceOf = (info: ModelInfo): Option.Option<Price> =>
+  Option.map(entryPrice(info), (price) => {
+    // ModelInfo carries no cache-write price or long-context tiers: take them from the bundled
+    // entry when its base prices are the ones the info carries (not overridden or live-priced).
+    const entry = bundled().get(info.id)
+    if (
+      Option.isNone(entry) ||
+      entry.value.inputPricePerMTok !== price.inputPerMTok ||
+      entry.value.outputPricePerMTok !== price.outputPerMTok
+    ) {
+      return price
+    }
+    const full = Option.getOrElse(entryPrice(entry.value), () => price)
+    const enriched: Mutable<Price> = { ...price }
+    if (enriched.cacheWritePerMTok === undefined && full.cacheWritePerMTok !== undefined) {
+      enriched.cacheWritePerMTok = full.cacheWritePerMTok
+    }
+    if (full.tiers !== undefined) enriched.tiers = full.tiers
+    return enriched
+  })
 
 export const cost = (usage: Usage, price: Price): number => {
   let input = price.inputPerMTok
