@@ -338,6 +338,47 @@ describe("ModelRegistry", () => {
     })
   )
 
+  it.scoped("capacity: the memory tier is LRU-bounded in provider listings", () =>
+    Effect.gen(function* () {
+      const server = yield* FakeProviderServer.make()
+      openai(server, ["gpt-4o"])
+      server.route("GET", FakeSource.path("anthropic"), FakeSource.listing(["claude-sonnet-4-5"]))
+      const registry = yield* Registry.make(server, ["openai", "anthropic"], {}, { capacity: 1 })
+      yield* registry.findOne("openai:gpt-4o")
+      yield* registry.findOne("openai:gpt-4o")
+      yield* registry.findOne("anthropic:claude-sonnet-4-5")
+      yield* TestClock.adjust("1 millis")
+      yield* registry.findOne("openai:gpt-4o")
+      assert.strictEqual(FakeSource.calls(server, "openai"), 2, "evicted by the anthropic listing")
+      assert.strictEqual(FakeSource.calls(server, "anthropic"), 1)
+    })
+  )
+
+  it.scoped("maxStale: data older than timeToLive + maxStale is not served", () =>
+    Effect.gen(function* () {
+      const server = yield* FakeProviderServer.make()
+      openai(server, ["gpt-4o"])
+      const repo = MemoryRepository.makeMemoryRepository()
+      const registry = yield* Registry.make(
+        server,
+        ["openai"],
+        { repository: repo },
+        {
+          timeToLive: "10 minutes",
+          maxStale: "1 hour"
+        }
+      )
+      yield* registry.findOne("openai:gpt-4o")
+      server.route("GET", FakeSource.path("openai"), FakeSource.failing(503))
+      yield* TestClock.adjust("30 minutes")
+      assert.strictEqual((yield* registry.findOne("openai:gpt-4o")).model, "gpt-4o", "stale but within maxStale")
+      yield* registry.awaitIdle
+      yield* TestClock.adjust("1 hour")
+      const error = yield* Effect.flip(registry.findOne("openai:gpt-4o"))
+      assert.strictEqual(error._tag, "ProviderOverloaded")
+    })
+  )
+
   it.scoped("layerMemory: the public layer over a ModelSource", () =>
     Effect.gen(function* () {
       const registry = yield* ModelRegistry.ModelRegistry
