@@ -4,6 +4,7 @@
  * in-stream `event: error`, error envelopes with `request-id`, and the paginated models list
  * (`has_more` / `after_id`). Shapes follow fixtures/anthropic and wire-formats.md §3.
  */
+import type * as Conformance from "../Conformance.js"
 import type { RecordedRequest, Reply } from "../FakeProviderServer.js"
 
 export const requestId = "req_fake_anthropic_0001"
@@ -50,17 +51,22 @@ export const message = (options: {
   readonly stopReason?: string
   readonly usage?: Usage
   readonly id?: string
+  readonly requestId?: string
 }): Reply =>
-  json(200, {
-    model: options.model ?? "claude-sonnet-4-5-20250929",
-    id: options.id ?? "msg_fake0001",
-    type: "message",
-    role: "assistant",
-    content: options.content,
-    stop_reason: options.stopReason ?? (options.content.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn"),
-    stop_sequence: null,
-    usage: fullUsage(options.usage ?? { input_tokens: 12, output_tokens: 7 })
-  })
+  json(
+    200,
+    {
+      model: options.model ?? "claude-sonnet-4-5-20250929",
+      id: options.id ?? "msg_fake0001",
+      type: "message",
+      role: "assistant",
+      content: options.content,
+      stop_reason: options.stopReason ?? (options.content.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn"),
+      stop_sequence: null,
+      usage: fullUsage(options.usage ?? { input_tokens: 12, output_tokens: 7 })
+    },
+    options.requestId !== undefined ? { "request-id": options.requestId } : undefined
+  )
 
 /** One SSE event, framed like the real API (JSON padded with spaces before the last brace). */
 export const event = (payload: { readonly type: string } & Record<string, unknown>, pad = 0): string => {
@@ -173,10 +179,18 @@ export const streamEvents = (options: {
 /** A streamed reply: one SSE event per body piece. */
 export const stream = (
   events: ReadonlyArray<string>,
-  options?: { readonly chunkDelayMs?: number; readonly dropAfter?: number; readonly stall?: boolean }
+  options?: {
+    readonly chunkDelayMs?: number
+    readonly dropAfter?: number
+    readonly stall?: boolean
+    readonly requestId?: string
+  }
 ): Reply => ({
   status: 200,
-  headers: headers("text/event-stream; charset=utf-8", { "cache-control": "no-cache" }),
+  headers: headers("text/event-stream; charset=utf-8", {
+    "cache-control": "no-cache",
+    ...(options?.requestId !== undefined ? { "request-id": options.requestId } : {})
+  }),
   body: events,
   ...(options?.chunkDelayMs !== undefined ? { chunkDelayMs: options.chunkDelayMs } : {}),
   ...(options?.dropAfter !== undefined ? { dropAfter: options.dropAfter } : {}),
@@ -258,4 +272,146 @@ export const echoMessages = (request: RecordedRequest): Reply => {
   const model = body.model ?? "claude-sonnet-4-5-20250929"
   if (body.stream === true) return textStream(text.split(/(?<= )/), { usage, model })
   return message({ content: [{ type: "text", text }], usage, model })
+}
+
+// -----------------------------------------------------------------------------
+// Conformance
+// -----------------------------------------------------------------------------
+
+const errorReplies: Partial<Record<Conformance.ErrorKind, readonly [number, string, string, Record<string, string>?]>> =
+  {
+    auth: [401, "authentication_error", "invalid x-api-key"],
+    permission: [403, "permission_error", "Your API key does not have permission to use the specified resource."],
+    "rate-limit": [
+      429,
+      "rate_limit_error",
+      "This request would exceed the rate limit for your organization of 50 requests per minute.",
+      { "retry-after": "3" }
+    ],
+    quota: [400, "invalid_request_error", "Your credit balance is too low to access the Anthropic API."],
+    "context-length": [400, "invalid_request_error", "prompt is too long: 212000 tokens > 200000 maximum"],
+    overloaded: [529, "overloaded_error", "Overloaded"],
+    "model-not-found": [404, "not_found_error", "model: claude-nope"],
+    "invalid-request": [400, "invalid_request_error", "max_tokens: Field required"],
+    server: [500, "api_error", "Internal server error"]
+  }
+
+const streamErrorTypes: Partial<Record<Conformance.ErrorKind, string>> = {
+  overloaded: "overloaded_error",
+  server: "api_error",
+  "rate-limit": "rate_limit_error"
+}
+
+interface Body {
+  readonly messages?: ReadonlyArray<{
+    readonly role: string
+    readonly content:
+      | string
+      | ReadonlyArray<{
+          readonly type: string
+          readonly text?: string
+          readonly tool_use_id?: string
+          readonly content?: unknown
+        }>
+  }>
+  readonly tools?: ReadonlyArray<{ readonly name: string; readonly input_schema?: unknown }>
+  readonly output_config?: { readonly format?: { readonly schema?: unknown } }
+}
+
+/** How Anthropic speaks, for `Conformance.suite`. Content-filter has no HTTP error here (it is `stop_reason: "refusal"`). */
+export const wire: Conformance.Wire = {
+  chatRoute: () => ({ method: "POST", path: "/v1/messages" }),
+  text: ({ model, text, usage, requestId }) =>
+    message({
+      content: [{ type: "text", text }],
+      model,
+      usage: { input_tokens: usage.input, output_tokens: usage.output },
+      requestId
+    }),
+  textStream: ({ model, pieces, usage, requestId }) =>
+    stream(
+      streamEvents({
+        blocks: [{ type: "text", pieces }],
+        model,
+        usage: { input_tokens: usage.input, output_tokens: usage.output }
+      }),
+      { requestId }
+    ),
+  toolCalls: ({ model, calls, usage, stream: streamed, requestId }) => {
+    const u = { input_tokens: usage.input, output_tokens: usage.output }
+    if (!streamed) {
+      return message({
+        content: calls.map((c) => ({ type: "tool_use", id: c.id, name: c.name, input: c.arguments })),
+        model,
+        usage: u,
+        requestId
+      })
+    }
+    return stream(
+      streamEvents({
+        blocks: calls.map((c) => {
+          const args = JSON.stringify(c.arguments)
+          const cut = Math.floor(args.length / 2)
+          return { type: "tool_use" as const, id: c.id, name: c.name, pieces: [args.slice(0, cut), args.slice(cut)] }
+        }),
+        model,
+        usage: u
+      }),
+      { requestId }
+    )
+  },
+  error: (kind, { requestId: id }) => {
+    const spec = errorReplies[kind]
+    if (spec === undefined)
+      return error(400, "invalid_request_error", `no Anthropic error for ${kind}`, { "request-id": id })
+    const [status, type, text, extra] = spec
+    return error(status, type, text, { ...extra, "request-id": id })
+  },
+  streamError: (kind, { model, pieces, requestId: id }) =>
+    stream(
+      [
+        ...streamEvents({ blocks: [{ type: "text", pieces }], model, truncate: true }),
+        errorEvent(streamErrorTypes[kind] ?? "api_error", `in-band ${kind}`)
+      ],
+      { requestId: id }
+    ),
+  modelsRoute: { method: "GET", path: "/v1/models" },
+  models: (ids) =>
+    json(200, {
+      data: ids.map((id) => ({ type: "model", id, display_name: id, created_at: "2025-09-29T00:00:00Z" })),
+      has_more: false,
+      first_id: ids[0] ?? null,
+      last_id: ids[ids.length - 1] ?? null
+    }),
+  authHeader: (key) => ["x-api-key", key],
+  read: {
+    lastUserText: (body) => {
+      const messages = (body as Body | undefined)?.messages ?? []
+      const last = [...messages].reverse().find((m) => m.role === "user")
+      if (last === undefined) return undefined
+      return typeof last.content === "string"
+        ? last.content
+        : last.content.map((b) => (b.type === "text" ? (b.text ?? "") : "")).join("")
+    },
+    toolNames: (body) => ((body as Body | undefined)?.tools ?? []).map((t) => t.name).filter((n) => n !== "json"),
+    toolResults: (body) =>
+      ((body as Body | undefined)?.messages ?? []).flatMap((m) =>
+        typeof m.content === "string"
+          ? []
+          : m.content.flatMap((b) =>
+              b.type === "tool_result"
+                ? [
+                    {
+                      id: b.tool_use_id,
+                      content: typeof b.content === "string" ? b.content : JSON.stringify(b.content)
+                    }
+                  ]
+                : []
+            )
+      ),
+    responseSchema: (body) => {
+      const b = body as Body | undefined
+      return b?.tools?.find((t) => t.name === "json")?.input_schema ?? b?.output_config?.format?.schema
+    }
+  }
 }
