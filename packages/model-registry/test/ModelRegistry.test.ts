@@ -258,6 +258,9 @@ describe("ModelRegistry", () => {
       server.route("GET", FakeSource.path("openai"), FakeSource.failing(401, "bad key"))
       const auth = yield* Effect.flip(registry.refresh("openai"))
       assert.strictEqual(auth._tag, "AuthenticationError")
+      const unknown = yield* Effect.flip(registry.refresh("nope"))
+      assert.strictEqual(unknown._tag, "ModelNotFound")
+      assert.include(unknown.message, "unknown provider 'nope'")
     })
   )
 

@@ -507,6 +507,7 @@ export const make = (
 
     const refresh: Service["refresh"] = (provider) =>
       Effect.gen(function* () {
+        yield* checkConfigured(provider)
         const before = yield* previousModels(provider)
         const fetched = yield* fetch(provider)
         const entry = toEntry(catalog, provider, fetched.listing)
