@@ -162,7 +162,11 @@ export interface Wire {
     readonly requestId: string
   }) => FakeProviderServer.Reply
   /** An HTTP error reply of this kind (status, body, headers as the provider sends them). */
-  readonly error: (kind: ErrorKind, params: { readonly requestId: string }) => FakeProviderServer.Reply
+  readonly error: (
+    kind: ErrorKind,
+    /** `stream`: whether the request was a streaming one (Gemini answers a blocked prompt in-format). */
+    params: { readonly requestId: string; readonly stream?: boolean }
+  ) => FakeProviderServer.Reply
   /** A 200 stream that sends `pieces` then an in-band error of this kind. */
   readonly streamError?: (
     kind: ErrorKind,
@@ -677,7 +681,11 @@ export const suite = (target: Target): void => {
         it.scoped(`errors: ${kind} → ${expectedTag[kind]} (chat), with the request id`, () =>
           Effect.gen(function* () {
             const { server, provider } = yield* setup()
-            route(server, wire.chatRoute({ model, stream: false }), wire.error(kind, { requestId: REQUEST_ID }))
+            route(
+              server,
+              wire.chatRoute({ model, stream: false }),
+              wire.error(kind, { requestId: REQUEST_ID, stream: false })
+            )
             const error = yield* failureOf(provider.chat(user("hi"), noRetry))
             assert.strictEqual(error._tag, expectedTag[kind], error.message)
             if (supports.requestIds !== false) {
@@ -690,7 +698,11 @@ export const suite = (target: Target): void => {
           it.scoped(`errors: ${kind} → ${expectedTag[kind]} (stream, before the first byte)`, () =>
             Effect.gen(function* () {
               const { server, provider } = yield* setup()
-              route(server, wire.chatRoute({ model, stream: true }), wire.error(kind, { requestId: REQUEST_ID }))
+              route(
+                server,
+                wire.chatRoute({ model, stream: true }),
+                wire.error(kind, { requestId: REQUEST_ID, stream: true })
+              )
               const error = yield* failureOf(Stream.runDrain(provider.chatStream(user("hi"), noRetry)))
               assert.strictEqual(error._tag, expectedTag[kind], error.message)
             })
