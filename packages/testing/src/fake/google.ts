@@ -5,6 +5,7 @@
  * requests, like the real API) and the models list paginated by `pageToken`. Shapes follow
  * fixtures/google and wire-formats.md §4.
  */
+import type * as Conformance from "../Conformance.js"
 import type { RecordedRequest, Reply } from "../FakeProviderServer.js"
 
 export interface UsageMetadata {
@@ -181,4 +182,170 @@ export const echoGenerate = (request: RecordedRequest): Reply => {
   }
   if (request.path.endsWith(":streamGenerateContent")) return textStream(text.split(/(?<= )/), { usage })
   return response({ parts: [{ text }], usage })
+}
+
+// -----------------------------------------------------------------------------
+// Conformance
+// -----------------------------------------------------------------------------
+
+const quotaFailure = (quotaId: string) => ({
+  "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+  violations: [{ quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests", quotaId }]
+})
+const retryInfo = (delay: string) => ({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: delay })
+
+const errorReplies: Record<Exclude<Conformance.ErrorKind, "content-filter">, Reply> = {
+  auth: error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", [
+    { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID", domain: "googleapis.com" }
+  ]),
+  permission: error(403, "PERMISSION_DENIED", "The caller does not have permission"),
+  "rate-limit": error(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan.", [
+    quotaFailure("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"),
+    retryInfo("34.4s")
+  ]),
+  quota: error(
+    429,
+    "RESOURCE_EXHAUSTED",
+    "You exceeded your current quota, please check your plan and billing details.",
+    [quotaFailure("GenerateRequestsPerDayPerProjectPerModel-FreeTier"), retryInfo("3600s")]
+  ),
+  "context-length": error(
+    400,
+    "INVALID_ARGUMENT",
+    "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576)."
+  ),
+  overloaded: error(503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
+  "model-not-found": error(
+    404,
+    "NOT_FOUND",
+    "models/gemini-nope is not found for API version v1beta, or is not supported for generateContent."
+  ),
+  "invalid-request": error(
+    400,
+    "INVALID_ARGUMENT",
+    'Invalid JSON payload received. Unknown name "foo": Cannot find field.'
+  ),
+  server: error(
+    500,
+    "INTERNAL",
+    "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting"
+  )
+}
+
+const streamErrors: Partial<Record<Conformance.ErrorKind, readonly [number, string, string]>> = {
+  overloaded: [503, "UNAVAILABLE", "The model is overloaded. Please try again later."],
+  server: [500, "INTERNAL", "An internal error has occurred."],
+  "rate-limit": [429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."]
+}
+
+/** A prompt blocked by safety: 200, no candidates, `promptFeedback.blockReason`. */
+export const blockedPrompt = (reason = "SAFETY"): unknown => ({
+  promptFeedback: { blockReason: reason },
+  usageMetadata: { promptTokenCount: 8, totalTokenCount: 8 },
+  modelVersion: "gemini-2.5-flash",
+  responseId: "fakeBlocked0001"
+})
+
+interface Body {
+  readonly contents?: ReadonlyArray<{
+    readonly role?: string
+    readonly parts?: ReadonlyArray<{
+      readonly text?: string
+      readonly functionResponse?: { readonly id?: string; readonly name?: string; readonly response?: unknown }
+    }>
+  }>
+  readonly tools?: ReadonlyArray<{ readonly functionDeclarations?: ReadonlyArray<{ readonly name: string }> }>
+  readonly generationConfig?: { readonly responseJsonSchema?: unknown; readonly responseSchema?: unknown }
+  readonly requests?: ReadonlyArray<{
+    readonly content?: { readonly parts?: ReadonlyArray<{ readonly text?: string }> }
+  }>
+}
+
+/**
+ * How Gemini speaks, for `Conformance.suite`. Gemini sends no request id header (set
+ * `supports.requestIds: false`) and no call ids; "content-filter" is a 200 whose prompt was blocked.
+ */
+export const wire: Conformance.Wire = {
+  chatRoute: ({ model, stream: streamed }) => ({
+    method: "POST",
+    path: `/v1beta/models/${model}:${streamed ? "streamGenerateContent" : "generateContent"}`
+  }),
+  text: ({ model, text, usage }) =>
+    response({
+      parts: [{ text }],
+      model,
+      usage: { promptTokenCount: usage.input, candidatesTokenCount: usage.output }
+    }),
+  textStream: ({ model, pieces, usage }) =>
+    textStream(pieces, { model, usage: { promptTokenCount: usage.input, candidatesTokenCount: usage.output } }),
+  toolCalls: ({ model, calls, usage, stream: streamed }) => {
+    const object = responseObject({
+      parts: calls.map((c) => ({ functionCall: { name: c.name, args: c.arguments } })),
+      finishReason: "STOP",
+      model,
+      usage: { promptTokenCount: usage.input, candidatesTokenCount: usage.output }
+    })
+    return streamed ? stream([object]) : json(200, object)
+  },
+  error: (kind, { stream: streamed }) => {
+    if (kind === "content-filter") return streamed === true ? stream([blockedPrompt()]) : json(200, blockedPrompt())
+    return errorReplies[kind]
+  },
+  streamError: (kind, { model, pieces }) => {
+    const [code, status, message] = streamErrors[kind] ?? [500, "INTERNAL", "An internal error has occurred."]
+    return stream([
+      ...pieces.map((text) => responseObject({ parts: [{ text }], model })),
+      errorObject(code, status, message)
+    ])
+  },
+  modelsRoute: { method: "GET", path: "/v1beta/models" },
+  models: (ids) =>
+    json(200, {
+      models: ids.map((id) => ({
+        name: `models/${id}`,
+        version: "001",
+        displayName: id,
+        inputTokenLimit: 1048576,
+        outputTokenLimit: 8192,
+        supportedGenerationMethods: /embed/.test(id)
+          ? ["embedContent", "countTextTokens"]
+          : ["generateContent", "countTokens"]
+      }))
+    }),
+  embedRoute: ({ model }) => ({ method: "POST", path: `/v1beta/models/${model}:batchEmbedContents` }),
+  embeddings: ({ vectors }) => json(200, { embeddings: vectors.map((values) => ({ values })) }),
+  authHeader: (key) => ["x-goog-api-key", key],
+  read: {
+    lastUserText: (body) => {
+      const contents = (body as Body | undefined)?.contents ?? []
+      const last = [...contents]
+        .reverse()
+        .find((c) => c.role === "user" && (c.parts ?? []).some((p) => p.text !== undefined))
+      return last === undefined ? undefined : (last.parts ?? []).map((p) => p.text ?? "").join("")
+    },
+    toolNames: (body) =>
+      ((body as Body | undefined)?.tools ?? []).flatMap((t) => (t.functionDeclarations ?? []).map((d) => d.name)),
+    toolResults: (body) =>
+      ((body as Body | undefined)?.contents ?? []).flatMap((c) =>
+        (c.parts ?? []).flatMap((p) =>
+          p.functionResponse !== undefined
+            ? [
+                {
+                  id: p.functionResponse.id,
+                  name: p.functionResponse.name,
+                  content: JSON.stringify(p.functionResponse.response)
+                }
+              ]
+            : []
+        )
+      ),
+    responseSchema: (body) => {
+      const config = (body as Body | undefined)?.generationConfig
+      return config?.responseJsonSchema ?? config?.responseSchema
+    },
+    embedInputs: (body) =>
+      ((body as Body | undefined)?.requests ?? []).map((r) =>
+        (r.content?.parts ?? []).map((p) => p.text ?? "").join("")
+      )
+  }
 }
