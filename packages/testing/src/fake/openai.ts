@@ -366,6 +366,24 @@ export const streamErrorReply = (
   )
 }
 
+/**
+ * The error body vLLM (and servers built like it) send: flat, no `error` wrapper, numeric `code`.
+ */
+export const vllmErrorReply = (kind: ErrorKind, params?: { requestId?: string }): Reply => {
+  const s = errorShapes[kind]
+  return json(
+    s.status,
+    {
+      object: "error",
+      message: s.message,
+      type: s.status >= 500 ? "InternalServerError" : "BadRequestError",
+      param: s.param ?? null,
+      code: s.status
+    },
+    { "x-request-id": params?.requestId ?? "req_fake_0001" }
+  )
+}
+
 /** `POST /embeddings` answer. */
 export const embeddingsReply = (params: {
   model: string
@@ -431,6 +449,8 @@ export const makeWire = (options?: {
   readonly modelsPath?: string
   readonly embedPath?: (model: string) => string
   readonly authHeader?: (key: string) => readonly [string, string]
+  /** Error replies in another shape (e.g. `vllmErrorReply`). */
+  readonly error?: (kind: ErrorKind, params: { requestId: string }) => Reply
 }) => ({
   chatRoute: (p: { readonly model: string }) => ({
     method: "POST",
@@ -462,7 +482,7 @@ export const makeWire = (options?: {
     stream: boolean
     requestId: string
   }) => toolCallsReply({ ...p, usage: { prompt_tokens: p.usage.input, completion_tokens: p.usage.output } }),
-  error: (kind: ErrorKind, p: { requestId: string }) => errorReply(kind, p),
+  error: (kind: ErrorKind, p: { requestId: string }) => (options?.error ?? errorReply)(kind, p),
   streamError: (kind: ErrorKind, p: { model: string; pieces: ReadonlyArray<string>; requestId: string }) =>
     streamErrorReply(kind, p),
   modelsRoute: { method: "GET", path: options?.modelsPath ?? "/v1/models" },
