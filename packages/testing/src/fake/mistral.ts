@@ -3,6 +3,7 @@
  * random `p` padding field and usage on the last chunk), embeddings, models and error bodies.
  * Shapes follow the recordings in fixtures/mistral and wire-formats.md §5.
  */
+import type { ErrorKind, Wire } from "../Conformance.js"
 import type { Reply } from "../FakeProviderServer.js"
 
 export interface Usage {
@@ -239,4 +240,138 @@ export const echoChat = (request: { readonly json: unknown }): Reply => {
   }
   const model = body.model ?? "mistral-small-latest"
   return body.stream ? stream(text.split(/(?<= )/), { usage, model }) : completion({ content: text, usage, model })
+}
+
+// =============================================================================
+// The conformance wire
+// =============================================================================
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v)
+const messagesOf = (body: unknown): Array<Obj> =>
+  isObj(body) && Array.isArray(body.messages) ? body.messages.filter(isObj) : []
+
+const withId = (reply: Reply, requestId: string): Reply => ({
+  ...reply,
+  headers: { ...reply.headers, "mistral-correlation-id": requestId }
+})
+
+/** What Mistral answers for each error kind it can express (it has no content-filter error). */
+const errorShapes: Record<
+  Exclude<ErrorKind, "content-filter">,
+  { status: number; message: string; type: string; code: string | null }
+> = {
+  auth: { status: 401, message: "Unauthorized", type: "invalid_api_key", code: null },
+  permission: { status: 403, message: "You do not have access to this model", type: "forbidden", code: "1200" },
+  "rate-limit": { status: 429, message: "Requests rate limit exceeded", type: "rate_limited", code: "1300" },
+  quota: {
+    status: 429,
+    message: "Monthly usage quota exceeded for this workspace",
+    type: "quota_exceeded",
+    code: "1310"
+  },
+  "context-length": {
+    status: 400,
+    message: "Prompt contains 40000 tokens and 0 draft tokens, too large for model with 32768 maximum context length",
+    type: "invalid_request_error",
+    code: "3051"
+  },
+  overloaded: {
+    status: 429,
+    message: "Service tier capacity exceeded for this model.",
+    type: "service_tier_capacity_exceeded",
+    code: "3505"
+  },
+  "model-not-found": { status: 404, message: "Invalid model: nope", type: "invalid_model", code: "1500" },
+  "invalid-request": {
+    status: 400,
+    message: "Invalid request: temperature must be <= 1.5",
+    type: "invalid_request_error",
+    code: "3001"
+  },
+  server: { status: 500, message: "Internal server error", type: "internal_server_error", code: "3000" }
+}
+
+const shapeOf = (kind: ErrorKind) => errorShapes[kind === "content-filter" ? "invalid-request" : kind]
+
+/** The conformance `Wire` for Mistral (`/v1` prefix, request id in `mistral-correlation-id`). */
+export const wire: Wire = {
+  chatRoute: () => ({ method: "POST", path: "/v1/chat/completions" }),
+  text: (p) =>
+    withId(
+      completion({
+        content: p.text,
+        model: p.model,
+        usage: { prompt_tokens: p.usage.input, completion_tokens: p.usage.output }
+      }),
+      p.requestId
+    ),
+  textStream: (p) =>
+    withId(
+      stream(p.pieces, { model: p.model, usage: { prompt_tokens: p.usage.input, completion_tokens: p.usage.output } }),
+      p.requestId
+    ),
+  toolCalls: (p) => {
+    const calls = p.calls.map((c) => ({ id: c.id, name: c.name, arguments: JSON.stringify(c.arguments) }))
+    const usage = { prompt_tokens: p.usage.input, completion_tokens: p.usage.output }
+    // Mistral sends each call whole, in one delta with the finish reason.
+    return withId(
+      p.stream
+        ? stream([], { model: p.model, usage, toolCalls: calls })
+        : completion({ model: p.model, usage, toolCalls: calls, content: "" }),
+      p.requestId
+    )
+  },
+  error: (kind, p) => {
+    const s = shapeOf(kind)
+    return error(s.status, s.message, {
+      type: s.type,
+      code: s.code,
+      headers: { "mistral-correlation-id": p.requestId, ...(kind === "rate-limit" ? { "retry-after": "1" } : {}) }
+    })
+  },
+  streamError: (kind, p) => {
+    const s = shapeOf(kind)
+    const payloads = streamPayloads(p.pieces, { model: p.model }).slice(0, -1)
+    payloads.push(JSON.stringify({ object: "error", message: s.message, type: s.type, param: null, code: s.status }))
+    return withId(sse(sseBody(payloads, { done: false })), p.requestId)
+  },
+  modelsRoute: { method: "GET", path: "/v1/models" },
+  models: (ids) =>
+    models(ids.map((id) => ({ id, capabilities: { completion_chat: !/embed/.test(id), function_calling: true } }))),
+  embedRoute: () => ({ method: "POST", path: "/v1/embeddings" }),
+  embeddings: (p) => embeddings(p.vectors, { promptTokens: p.inputTokens, model: p.model }),
+  authHeader: (key) => ["authorization", `Bearer ${key}`],
+  read: {
+    lastUserText: (body) => {
+      const m = messagesOf(body)
+        .filter((x) => x.role === "user")
+        .at(-1)
+      if (m === undefined) return undefined
+      if (typeof m.content === "string") return m.content
+      return Array.isArray(m.content)
+        ? m.content
+            .filter(isObj)
+            .map((p) => (p.type === "text" && typeof p.text === "string" ? p.text : ""))
+            .join("")
+        : undefined
+    },
+    toolNames: (body) =>
+      isObj(body) && Array.isArray(body.tools)
+        ? body.tools.filter(isObj).map((t) => (isObj(t.function) ? String(t.function.name) : ""))
+        : [],
+    toolResults: (body) =>
+      messagesOf(body)
+        .filter((m) => m.role === "tool")
+        .map((m) => ({
+          id: typeof m.tool_call_id === "string" ? m.tool_call_id : undefined,
+          name: typeof m.name === "string" ? m.name : undefined,
+          content: typeof m.content === "string" ? m.content : JSON.stringify(m.content)
+        })),
+    responseSchema: (body) => {
+      const rf = isObj(body) ? body.response_format : undefined
+      return isObj(rf) && isObj(rf.json_schema) ? rf.json_schema.schema : undefined
+    },
+    embedInputs: (body) => (isObj(body) && Array.isArray(body.input) ? body.input.map(String) : [])
+  }
 }
