@@ -119,3 +119,10 @@ export const layer: Layer.Layer<ApiKeyRepository, never, SqlClient.SqlClient> = 
  * @category layers
  */
 export const layerMemory: Layer.Layer<ApiKeyRepository> = Layer.sync(ApiKeyRepository, internal.makeMemory)
+
+/**
+ * A process-local repository (what `layerMemory` provides).
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeMemory: () => Service = internal.makeMemory

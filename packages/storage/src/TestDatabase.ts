@@ -54,6 +54,11 @@ export const layerSqliteTemp: Layer.Layer<SqlClient.SqlClient, AiuError.StorageE
   Effect.map(tempDir, (dir) => Database.layerSqlite({ filename: Path.join(dir, "aiu.db") }))
 )
 
+// A new layer value per call: layers are memoised by identity (and @effect/vitest shares one
+// memo map between `it.layer` blocks), so each backend entry must be its own value.
+const makeSqliteTemp = (): Layer.Layer<SqlClient.SqlClient, AiuError.StorageError> =>
+  Layer.unwrapScoped(Effect.map(tempDir, (dir) => Database.layerSqlite({ filename: Path.join(dir, "aiu.db") })))
+
 const pgAdmin = (url: string) =>
   PgClient.make({ url: Redacted.make(url) }).pipe(
     Effect.provide(Reactivity.layer),
@@ -133,7 +138,7 @@ export const mysqlUrl: string | undefined = process.env.AIU_TEST_MYSQL_URL || un
  * @category constructors
  */
 export const backends = (): ReadonlyArray<Backend> => [
-  { name: "sqlite", enabled: true, layer: layerSqliteTemp },
+  { name: "sqlite", enabled: true, layer: makeSqliteTemp() },
   { name: "pg", enabled: pgUrl !== undefined, layer: layerPgIsolated(pgUrl ?? "postgres://unset") },
   { name: "mysql", enabled: mysqlUrl !== undefined, layer: layerMysqlIsolated(mysqlUrl ?? "mysql://unset") }
 ]
