@@ -42,8 +42,9 @@ export const ModelQuery = Schema.Struct({
   /** USD per million output tokens, inclusive. */
   maxOutputPrice: Schema.optional(Schema.Number),
   /**
-   * Case-insensitive pattern matched against the model id and display name: a substring, or a
-   * glob when it contains `*` or `?` (anchored, e.g. `gpt-4o*`).
+   * Case-insensitive pattern matched against the model and display name (against the whole
+   * `provider:model` id when it has a colon): a substring, or a glob when it contains `*` or `?`
+   * (anchored, e.g. `gpt-4o*`).
    */
   name: Schema.optional(Schema.String),
   /** Include catalog models the provider no longer lists (`available: false`). Default false. */
@@ -74,16 +75,20 @@ const lowerOf = (m: ModelInfo) => {
 
 const namePredicate = (pattern: string): ((model: ModelInfo) => boolean) => {
   const lower = pattern.toLowerCase()
+  // A pattern with a colon is matched against the whole id, otherwise against model and name.
+  const withProvider = lower.includes(":")
   if (/[*?]/.test(lower)) {
+    const prefix = /^[^*?]*\*$/.test(lower) ? lower.slice(0, -1) : undefined
     const re = new RegExp(`^${escapeRegExp(lower).replace(/\*/g, ".*").replace(/\?/g, ".")}$`)
+    const test = prefix !== undefined ? (s: string) => s.startsWith(prefix) : (s: string) => re.test(s)
     return (m) => {
       const [model, id, name] = lowerOf(m)
-      return re.test(model) || re.test(id) || (name !== undefined && re.test(name))
+      return withProvider ? test(id) : test(model) || (name !== undefined && test(name))
     }
   }
   return (m) => {
-    const [, id, name] = lowerOf(m)
-    return id.includes(lower) || (name !== undefined && name.includes(lower))
+    const [model, id, name] = lowerOf(m)
+    return withProvider ? id.includes(lower) : model.includes(lower) || (name !== undefined && name.includes(lower))
   }
 }
 
