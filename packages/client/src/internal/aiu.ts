@@ -103,12 +103,21 @@ export const scrubError = <E extends AiuError.AiuError>(error: E, apiKey: Redact
   if (secret.length < 4) return error
   const json = JSON.stringify(error)
   if (!json.includes(secret) && !json.includes(btoa(secret))) return error
-  const fields: Record<string, unknown> = {}
+  // `message` is not an own enumerable property of an Error: copy it by hand.
+  const fields: Record<string, unknown> = { message: Redaction.redactKnown(error.message, [secret]) }
   for (const [k, v] of Object.entries(error)) {
-    if (k !== "_tag") fields[k] = typeof v === "string" ? Redaction.redactKnown(v, [secret]) : v
+    if (k !== "_tag" && v !== undefined) fields[k] = typeof v === "string" ? Redaction.redactKnown(v, [secret]) : v
   }
   const Ctor = error.constructor as new (fields: Record<string, unknown>) => E
-  return new Ctor(fields)
+  try {
+    return new Ctor(fields)
+  } catch {
+    // Not expected (the fields came from a valid error); never hand the key back regardless.
+    return new AiuError.ProviderError({
+      message: Redaction.redactKnown(error.message, [secret]),
+      ...("provider" in error && typeof error.provider === "string" ? { provider: error.provider } : {})
+    }) as unknown as E
+  }
 }
 
 const requestAttributes = (request: ChatRequest): Record<string, unknown> => {
@@ -413,10 +422,8 @@ export const make = (deps: Deps, options: Options): Service => {
         const resolved = yield* resolve(candidates[index]!)
         const attempt = yield* prepare(resolved, index, operation, options)
         const hasNext = index + 1 < candidates.length
-        const result = yield* Effect.useSpan(
-          `Aiu.${operation}.attempt`,
-          { kind: "client", attributes: attempt.attributes },
-          (span) =>
+        const result = yield* Effect.either(
+          Effect.useSpan(`Aiu.${operation}.attempt`, { kind: "client", attributes: attempt.attributes }, (span) =>
             withTotal(call(attempt, resolved), attempt, options).pipe(
               Effect.withParentSpan(span),
               Effect.tap((a) => {
@@ -424,9 +431,9 @@ export const make = (deps: Deps, options: Options): Service => {
                 return finish(attempt, outcomeOf(a), span)
               }),
               Effect.tapError((e) => finish(attempt, failed(e, hasNext && canFallback(e)), span)),
-              Effect.onInterrupt(() => finish(attempt, { ...failed(interruptedError(attempt), false) }, span)),
-              Effect.either
+              Effect.onInterrupt(() => finish(attempt, { ...failed(interruptedError(attempt), false) }, span))
             )
+          )
         )
         if (Either.isRight(result)) return result.right
         if (hasNext && canFallback(result.left)) return yield* loop(index + 1)

@@ -21,6 +21,8 @@ export const liveLayer = (options: {
   readonly baseUrl: string
   readonly keys?: Readonly<Record<string, string>>
   readonly aiu?: Aiu.Options
+  /** More OpenAI-type providers: id → base URL (without `/v1`). */
+  readonly extra?: Readonly<Record<string, string>>
 }) => {
   const events = AiuEvents.layerDefault
   const transport = NodeHttpTransport.layer({ retry: { baseDelay: "1 millis", maxDelay: "5 millis" } }).pipe(
@@ -29,11 +31,17 @@ export const liveLayer = (options: {
   )
   const registry = ProviderRegistry.layer({
     descriptors: [OpenAiProvider.descriptor],
-    providers: [{ id: "openai", type: "openai", baseUrl: `${options.baseUrl}/v1` }]
+    providers: [
+      { id: "openai", type: "openai", baseUrl: `${options.baseUrl}/v1` },
+      ...Object.entries(options.extra ?? {}).map(([id, url]) => ({ id, type: "openai", baseUrl: `${url}/v1` }))
+    ]
   }).pipe(Layer.provide(transport))
   const keyring = Layer.tap(Keyring.layerMemory, (context) =>
-    Effect.forEach(Object.entries(options.keys ?? {}), ([alias, key]) =>
-      Context.get(context, Keyring.Keyring).save("openai", Redacted.make(key), alias)
+    Effect.forEach(
+      ["openai", ...Object.keys(options.extra ?? {})].flatMap((provider) =>
+        Object.entries(options.keys ?? {}).map(([alias, key]) => [provider, alias, key] as const)
+      ),
+      ([provider, alias, key]) => Context.get(context, Keyring.Keyring).save(provider, Redacted.make(key), alias)
     )
   )
   const models = ModelRegistry.layerMemory().pipe(

@@ -1,0 +1,78 @@
+import * as Aiu from "@aiu/client/Aiu"
+import * as Message from "@aiu/core/Message"
+import { RateLimited } from "@aiu/core/AiuError"
+import * as GenAi from "@aiu/observability/GenAi"
+import * as Tracing from "@aiu/observability/Tracing"
+import * as TestLayers from "@aiu/testing/TestLayers"
+import * as TestProvider from "@aiu/testing/TestProvider"
+import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+
+const request = { model: "a:test-model", messages: [Message.user("secret plans")], temperature: 0.2 }
+
+describe("spans", () => {
+  it.effect("one span per call, one child per attempt, GenAI attributes, no content by default", () => {
+    const exporter = new InMemorySpanExporter()
+    const a = TestProvider.make({
+      id: "a",
+      replies: [TestProvider.fail(new RateLimited({ message: "slow", provider: "a" }))]
+    })
+    const b = TestProvider.make({ id: "b" })
+    return Effect.gen(function* () {
+      yield* Aiu.chat(request, { fallbacks: ["b:test-model"] })
+      const spans = exporter.getFinishedSpans()
+      const call = spans.find((s) => s.name === "Aiu.chat")!
+      const attempts = spans.filter((s) => s.name === "Aiu.chat.attempt")
+      assert.strictEqual(attempts.length, 2)
+      for (const attempt of attempts) assert.strictEqual(attempt.parentSpanContext?.spanId, call.spanContext().spanId)
+      const [first, second] = attempts.sort(
+        (x, y) => Number(x.attributes[GenAi.Attr.attempt]) - Number(y.attributes[GenAi.Attr.attempt])
+      )
+      assert.strictEqual(first!.attributes[GenAi.Attr.providerName], "a")
+      assert.strictEqual(first!.attributes[GenAi.Attr.errorType], "RateLimited")
+      assert.strictEqual(first!.status.code, 2)
+      assert.strictEqual(second!.attributes[GenAi.Attr.system], "test")
+      assert.strictEqual(second!.attributes[GenAi.Attr.requestModel], "test-model")
+      assert.strictEqual(second!.attributes[GenAi.Attr.operationName], "chat")
+      assert.strictEqual(second!.attributes[GenAi.Attr.requestTemperature], 0.2)
+      assert.isAbove(Number(second!.attributes[GenAi.Attr.usageInputTokens]), 0)
+      assert.isAbove(Number(second!.attributes[GenAi.Attr.usageOutputTokens]), 0)
+      // Effect hands non-primitive attribute values to OpenTelemetry as JSON text.
+      assert.deepStrictEqual(JSON.parse(String(second!.attributes[GenAi.Attr.responseFinishReasons])), ["stop"])
+      for (const s of spans) assert.notInclude(JSON.stringify(s.attributes), "secret plans")
+    }).pipe(
+      Effect.provide(
+        Layer.merge(
+          TestLayers.layer({ providers: [a, b] }),
+          Tracing.layer({ spanProcessor: new SimpleSpanProcessor(exporter) })
+        )
+      )
+    )
+  })
+
+  it.effect("records prompt and completion when CaptureContent is on; streams get the same spans", () => {
+    const exporter = new InMemorySpanExporter()
+    const a = TestProvider.make({ id: "a" })
+    return Effect.gen(function* () {
+      yield* Aiu.chatStream(request).pipe(Stream.runDrain)
+      const spans = exporter.getFinishedSpans()
+      const call = spans.find((s) => s.name === "Aiu.chatStream")!
+      const attempt = spans.find((s) => s.name === "Aiu.stream.attempt")!
+      assert.strictEqual(attempt.parentSpanContext?.spanId, call.spanContext().spanId)
+      assert.include(String(attempt.attributes[GenAi.Attr.prompt]), "secret plans")
+      assert.include(String(attempt.attributes[GenAi.Attr.completion]), "You said: secret plans")
+      assert.isDefined(attempt.attributes[GenAi.Attr.ttftMs])
+    }).pipe(
+      Effect.provide(
+        Layer.mergeAll(
+          TestLayers.layer({ providers: [a] }),
+          Tracing.layer({ spanProcessor: new SimpleSpanProcessor(exporter) }),
+          Layer.succeed(GenAi.CaptureContent, true)
+        )
+      )
+    )
+  })
+})
