@@ -4,6 +4,7 @@
  * nanosecond durations), `/api/embed`, `/api/tags` and `{"error":…}` bodies. Shapes follow the
  * recordings in fixtures/ollama and wire-formats.md §7.
  */
+import type { ErrorKind, Wire } from "../Conformance.js"
 import type { Reply } from "../FakeProviderServer.js"
 
 export interface ToolCall {
@@ -168,4 +169,103 @@ export const echoChat = (request: { readonly json: unknown }): Reply => {
   return body.stream === false
     ? chat({ content: text, counts, model })
     : stream({ pieces: text.split(/(?<= )/), counts, model })
+}
+
+// =============================================================================
+// The conformance wire
+// =============================================================================
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v)
+const messagesOf = (body: unknown): Array<Obj> =>
+  isObj(body) && Array.isArray(body.messages) ? body.messages.filter(isObj) : []
+
+/** Ollama itself sends no request id; a proxy in front of it (or ollama.com) may: `x-request-id`. */
+const withId = (reply: Reply, requestId: string): Reply => ({
+  ...reply,
+  headers: { ...reply.headers, "x-request-id": requestId }
+})
+
+/** What Ollama (local or ollama.com) answers for each kind it can express. */
+const errorMessages: Record<Exclude<ErrorKind, "content-filter">, { status: number; message: string }> = {
+  auth: { status: 401, message: "unauthorized" },
+  permission: { status: 403, message: "forbidden: this model requires a subscription" },
+  "rate-limit": { status: 429, message: "too many requests, please slow down" },
+  quota: { status: 429, message: "you have reached your weekly usage limit, upgrade for higher limits" },
+  "context-length": { status: 400, message: "input length exceeds the context length" },
+  overloaded: { status: 503, message: "server busy, please try again.  maximum pending requests exceeded" },
+  "model-not-found": { status: 404, message: 'model "nope" not found, try pulling it first' },
+  "invalid-request": {
+    status: 400,
+    message: "json: cannot unmarshal string into Go struct field ChatRequest.messages of type []api.Message"
+  },
+  server: { status: 500, message: "llama runner process has terminated: exit status 2" }
+}
+
+const shapeOf = (kind: ErrorKind) => errorMessages[kind === "content-filter" ? "invalid-request" : kind]
+
+/** The conformance `Wire` for Ollama's native API. */
+export const wire: Wire = {
+  chatRoute: () => ({ method: "POST", path: "/api/chat" }),
+  text: (p) =>
+    withId(
+      chat({
+        content: p.text,
+        model: p.model,
+        counts: { prompt_eval_count: p.usage.input, eval_count: p.usage.output }
+      }),
+      p.requestId
+    ),
+  textStream: (p) =>
+    withId(
+      stream({
+        pieces: p.pieces,
+        model: p.model,
+        counts: { prompt_eval_count: p.usage.input, eval_count: p.usage.output }
+      }),
+      p.requestId
+    ),
+  toolCalls: (p) => {
+    const toolCalls = p.calls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments }))
+    const counts = { prompt_eval_count: p.usage.input, eval_count: p.usage.output }
+    return withId(
+      p.stream ? stream({ toolCalls, model: p.model, counts }) : chat({ toolCalls, model: p.model, counts }),
+      p.requestId
+    )
+  },
+  error: (kind, p) => {
+    const s = shapeOf(kind)
+    return withId(error(s.status, s.message), p.requestId)
+  },
+  streamError: (kind, p) => {
+    const lines = streamLines({ pieces: p.pieces, model: p.model }).slice(0, -1)
+    lines.push(errorLine(shapeOf(kind).message))
+    return withId(ndjson(lines), p.requestId)
+  },
+  modelsRoute: { method: "GET", path: "/api/tags" },
+  models: (ids) => tags(ids.map((name) => (/embed/.test(name) ? { name, family: "nomic-bert" } : { name }))),
+  embedRoute: () => ({ method: "POST", path: "/api/embed" }),
+  embeddings: (p) => embed(p.vectors, { model: p.model, promptEvalCount: p.inputTokens }),
+  authHeader: (key) => ["authorization", `Bearer ${key}`],
+  read: {
+    lastUserText: (body) => {
+      const m = messagesOf(body)
+        .filter((x) => x.role === "user")
+        .at(-1)
+      return typeof m?.content === "string" ? m.content : undefined
+    },
+    toolNames: (body) =>
+      isObj(body) && Array.isArray(body.tools)
+        ? body.tools.filter(isObj).map((t) => (isObj(t.function) ? String(t.function.name) : ""))
+        : [],
+    toolResults: (body) =>
+      messagesOf(body)
+        .filter((m) => m.role === "tool")
+        .map((m) => ({
+          name: typeof m.tool_name === "string" ? m.tool_name : undefined,
+          content: typeof m.content === "string" ? m.content : JSON.stringify(m.content)
+        })),
+    responseSchema: (body) => (isObj(body) && isObj(body.format) ? body.format : undefined),
+    embedInputs: (body) => (isObj(body) && Array.isArray(body.input) ? body.input.map(String) : [])
+  }
 }
