@@ -7,6 +7,7 @@ import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import * as FakeSource from "./utils/FakeSource.js"
@@ -33,6 +34,12 @@ describe("ModelRegistry", () => {
       assert.strictEqual(found.length, 100)
       assert.strictEqual(FakeSource.calls(server, "openai"), 1)
       assert.strictEqual(found[0]?.contextWindow, 128000)
+      const fetches = (yield* Metric.snapshot).filter(
+        (pair) =>
+          pair.metricKey.name === "aiu_model_registry_provider_fetches" &&
+          pair.metricKey.tags.some((t) => t.key === "outcome" && t.value === "success")
+      )
+      assert.isAbove(fetches.length, 0)
       // warm: no more calls
       yield* Effect.forEach(Arr.range(1, 10), () => registry.find({ kind: "chat" }), { concurrency: "unbounded" })
       assert.strictEqual(FakeSource.calls(server, "openai"), 1)

@@ -12,6 +12,8 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 import * as FiberSet from "effect/FiberSet"
+import * as Metric from "effect/Metric"
+import * as MetricLabel from "effect/MetricLabel"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
@@ -83,6 +85,23 @@ export interface Tiers {
   readonly repository: Option.Option<ModelRepository.Service>
   readonly shared: Option.Option<SharedTier>
 }
+
+// -----------------------------------------------------------------------------
+// Metrics (off the hot path: only provider calls, fallbacks and refresh failures are counted)
+// -----------------------------------------------------------------------------
+
+const providerFetches = Metric.counter("aiu_model_registry_provider_fetches", {
+  description: "model listings fetched from a provider API, by provider and outcome",
+  incremental: true
+})
+const staleServed = Metric.counter("aiu_model_registry_stale_fallbacks", {
+  description: "lookups served from stale stored data because the provider failed",
+  incremental: true
+})
+const refreshFailures = Metric.counter("aiu_model_registry_background_refresh_failures", {
+  description: "background (stale-while-revalidate) refreshes that failed; the last good data was kept",
+  incremental: true
+})
 
 // -----------------------------------------------------------------------------
 // Entries
@@ -259,6 +278,14 @@ export const make = (
         return { listing, storeError: Either.getLeft(stored) } satisfies FetchResult
       }).pipe(
         Effect.mapError((error) => inContext(provider, error)),
+        Effect.onExit((exit) =>
+          Metric.increment(
+            Metric.taggedWithLabels(providerFetches, [
+              MetricLabel.make("provider", provider),
+              MetricLabel.make("outcome", Exit.isSuccess(exit) ? "success" : "failure")
+            ])
+          )
+        ),
         Effect.withSpan("ModelRegistry.fetch", { attributes: { "aiu.provider": provider } })
       )
 
@@ -323,6 +350,7 @@ export const make = (
         const fallback = Option.filter(newer(shared, stored), (l) => now - l.fetchedAt < ttlMillis + maxStaleMillis)
         if (mode === "lookup" && Option.isSome(fallback)) {
           failedAt.set(provider, now)
+          yield* Metric.increment(Metric.tagged(staleServed, "provider", provider))
           yield* warn(
             `${fetched.left.message}; serving the models fetched at ${new Date(fallback.value.fetchedAt).toISOString()}`,
             provider
@@ -356,7 +384,10 @@ export const make = (
           onFailure: (cause) =>
             Effect.flatMap(Clock.currentTimeMillis, (now) => {
               failedAt.set(provider, now)
-              return warn(`background refresh of '${provider}' failed; keeping the last good models`, provider, cause)
+              return Effect.zipRight(
+                Metric.increment(Metric.tagged(refreshFailures, "provider", provider)),
+                warn(`background refresh of '${provider}' failed; keeping the last good models`, provider, cause)
+              )
             })
         }),
         Effect.ensuring(Effect.sync(() => revalidating.delete(provider)))
