@@ -9,7 +9,12 @@ Conformance.suite({
   // The suite compares the schema on the wire with the one asked for: send it verbatim
   // (`responseJsonSchema`). The default `openapi` mode is covered in GoogleProvider.test.ts.
   make: ({ url, apiKey }) =>
-    GoogleProvider.descriptor.make({ id: "google", baseUrl: `${url}/v1beta`, apiKey, settings: { schemaMode: "json-schema" } }),
+    GoogleProvider.descriptor.make({
+      id: "google",
+      baseUrl: `${url}/v1beta`,
+      apiKey,
+      settings: { schemaMode: "json-schema" }
+    }),
   missingKeyHint: "GEMINI_API_KEY",
   supports: {
     stream: true,

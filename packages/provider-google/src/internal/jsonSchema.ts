@@ -51,7 +51,7 @@ export const toOpenApiSchema = (schema: unknown): Record<string, unknown> | unde
         else out.nullable = true
         break
       case "const":
-        out.enum = [value]
+        out.enum = [String(value)]
         break
       case "properties":
         if (isObject(value)) {
@@ -75,15 +75,15 @@ export const toOpenApiSchema = (schema: unknown): Record<string, unknown> | unde
       case "enum":
         out.enum = Array.isArray(value) ? value.filter((v) => v !== null).map(String) : value
         if (Array.isArray(value) && value.includes(null)) out.nullable = true
-        if (out.type === undefined && schema.type === undefined) out.type = "string"
         break
       default:
         if (kept.has(key)) out[key] = value
     }
   }
-  if (out.enum !== undefined && out.type !== undefined && out.type !== "string") {
+  if (out.enum !== undefined) {
     // Gemini only takes string enums.
     out.type = "string"
+    if (Array.isArray(out.enum)) out.enum = out.enum.map(String)
   }
   return out
 }
