@@ -48,8 +48,20 @@ export const formatError = (error: { readonly _tag: string; readonly message: st
   const attempts = (error as { readonly attempts?: unknown }).attempts
   const tried = typeof attempts === "number" && attempts > 1 ? ` (after ${attempts} attempts)` : ""
   const line = `error: ${error._tag}: ${error.message.replace(/\s*\n\s*/g, " ")}${tried}${hint ? ` (${hint})` : ""}`
-  return Redaction.redactString(line)
+  return Redaction.redactKnown(line, environmentSecrets())
 }
+
+/**
+ * Secrets this process was given through the environment. A provider may echo a key back in an
+ * error body ("Incorrect API key provided: …"); whatever its shape, it is masked before printing.
+ */
+const environmentSecrets = (): Array<string> =>
+  Object.entries(process.env)
+    .filter(
+      ([name, value]) => value !== undefined && /(_API_KEY|_TOKEN|_SECRET|^AIU_MASTER_KEY|^AIU_PASSPHRASE)$/.test(name)
+    )
+    .map(([, value]) => value!.trim())
+    .filter((value) => value.length >= 4)
 
 export const printError = (error: { readonly _tag: string; readonly message: string }) =>
   Effect.sync(() => {
