@@ -16,6 +16,7 @@ Conformance.suite({
     structuredOutput: true,
     listModels: true,
     embed: true,
+    imageInput: true,
     generateImage: true,
     requiresKey: true,
     errors: Conformance.allErrorKinds,

@@ -21,6 +21,8 @@ Conformance.suite({
     structuredOutput: true,
     listModels: true,
     embed: true,
+    imageInput: true,
+    reasoning: true,
     generateImage: false,
     requiresKey: false,
     errors: [

@@ -172,6 +172,18 @@ export interface Wire {
     kind: ErrorKind,
     params: { readonly model: string; readonly pieces: ReadonlyArray<string>; readonly requestId: string }
   ) => FakeProviderServer.Reply
+  /**
+   * An answer with reasoning text before the text, whole or streamed, reporting `usage.reasoning`
+   * reasoning tokens (needed for `supports.reasoning`).
+   */
+  readonly reasoning?: (params: {
+    readonly model: string
+    readonly reasoning: string
+    readonly text: string
+    readonly usage: WireUsage & { readonly reasoning: number }
+    readonly stream: boolean
+    readonly requestId: string
+  }) => FakeProviderServer.Reply
   readonly modelsRoute?: Route
   readonly models?: (ids: ReadonlyArray<string>) => FakeProviderServer.Reply
   readonly embedRoute?: (params: { readonly model: string }) => Route
@@ -192,6 +204,8 @@ export interface Wire {
     readonly responseSchema: (body: unknown) => unknown
     /** The texts of an embeddings request. */
     readonly embedInputs?: (body: unknown) => ReadonlyArray<string>
+    /** How many images the last user message carries (for `supports.imageInput`). */
+    readonly imageInputs?: (body: unknown) => number
   }
 }
 
@@ -209,6 +223,10 @@ export interface Supports {
   readonly listModels: boolean
   readonly embed: boolean
   readonly generateImage: boolean
+  /** Reasoning text and tokens come back (needs `wire.reasoning`). */
+  readonly reasoning?: boolean
+  /** Images in user messages reach the wire (needs `wire.read.imageInputs`). */
+  readonly imageInput?: boolean
   /** False for servers that take no key (Ollama, local compatible servers). */
   readonly requiresKey: boolean
   /** Error kinds to test over HTTP. */
@@ -734,6 +752,71 @@ export const suite = (target: Target): void => {
             })
           )
         }
+      }
+
+      // ---------------------------------------------------------------- reasoning
+      if (supports.reasoning === true && wire.reasoning !== undefined) {
+        const reasoningReply = wire.reasoning
+        for (const stream of supports.stream ? [false, true] : [false]) {
+          it.scoped(`reasoning: reasoning text and tokens come back${stream ? " (streamed)" : ""}`, () =>
+            Effect.gen(function* () {
+              const { server, provider } = yield* setup()
+              route(
+                server,
+                wire.chatRoute({ model, stream }),
+                reasoningReply({
+                  model,
+                  reasoning: "Two plus two: count up from two twice.",
+                  text: "4",
+                  usage: { input: 12, output: 30, reasoning: 25 },
+                  stream,
+                  requestId: REQUEST_ID
+                })
+              )
+              const request: Chat.ChatRequest = {
+                ...user("What is 2+2?"),
+                reasoning: { effort: "low", includeThoughts: true }
+              }
+              const response = stream
+                ? yield* StreamChunk.collect(provider.chatStream(request), model)
+                : yield* provider.chat(request)
+              assert.strictEqual(response.text, "4")
+              assert.strictEqual(response.reasoning, "Two plus two: count up from two twice.")
+              assert.strictEqual(response.usage.reasoningTokens, 25)
+              assert.strictEqual(response.content[0]?.type, "reasoning", "reasoning comes before the answer")
+            })
+          )
+        }
+      }
+
+      // ---------------------------------------------------------------- image input
+      if (supports.imageInput === true && wire.read.imageInputs !== undefined) {
+        const imageInputs = wire.read.imageInputs
+        it.scoped("image input: image parts (URL and base64) reach the wire", () =>
+          Effect.gen(function* () {
+            const { server, provider } = yield* setup()
+            route(
+              server,
+              wire.chatRoute({ model, stream: false }),
+              wire.text({ model, text: "A cat.", usage: { input: 90, output: 3 }, requestId: REQUEST_ID })
+            )
+            const response = yield* provider.chat({
+              model,
+              messages: [
+                {
+                  role: "user",
+                  content: [
+                    { type: "text", text: "What is in these images?" },
+                    { type: "image", url: "https://example.org/cat.png" },
+                    { type: "image", data: "iVBORw0KGgo=", mediaType: "image/png" }
+                  ]
+                }
+              ]
+            })
+            assert.strictEqual(response.text, "A cat.")
+            assert.strictEqual(imageInputs(server.requests[0]?.json), 2)
+          })
+        )
       }
 
       // ---------------------------------------------------------------- listing

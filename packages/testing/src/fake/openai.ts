@@ -384,6 +384,65 @@ export const vllmErrorReply = (kind: ErrorKind, params?: { requestId?: string })
   )
 }
 
+/**
+ * An answer with reasoning text (`reasoning_content`, as DeepSeek and vLLM send it) before the
+ * text, and `completion_tokens_details.reasoning_tokens`.
+ */
+export const reasoningReply = (params: {
+  model: string
+  reasoning: string
+  text: string
+  usage: Usage & { reasoning_tokens: number }
+  stream: boolean
+  requestId: string
+}): Reply => {
+  const usage = {
+    ...withTotal(params.usage),
+    completion_tokens_details: { reasoning_tokens: params.usage.reasoning_tokens }
+  }
+  if (!params.stream) {
+    return json(
+      200,
+      {
+        id: "chatcmpl-fake0003",
+        object: "chat.completion",
+        created: 1_700_000_000,
+        model: params.model,
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: params.text, reasoning_content: params.reasoning },
+            finish_reason: "stop"
+          }
+        ],
+        usage
+      },
+      { "x-request-id": params.requestId }
+    )
+  }
+  const base = chunkBase(params.model)
+  const half = Math.ceil(params.reasoning.length / 2)
+  return sse(
+    [
+      { ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }], usage: null },
+      {
+        ...base,
+        choices: [{ index: 0, delta: { reasoning_content: params.reasoning.slice(0, half) }, finish_reason: null }],
+        usage: null
+      },
+      {
+        ...base,
+        choices: [{ index: 0, delta: { reasoning_content: params.reasoning.slice(half) }, finish_reason: null }],
+        usage: null
+      },
+      { ...base, choices: [{ index: 0, delta: { content: params.text }, finish_reason: null }], usage: null },
+      { ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: null },
+      { ...base, choices: [], usage }
+    ],
+    params.requestId
+  )
+}
+
 /** `POST /embeddings` answer. */
 export const embeddingsReply = (params: {
   model: string
@@ -431,6 +490,14 @@ export const read = {
   responseSchema: (body: unknown): unknown => {
     const rf = isObj(body) ? body.response_format : undefined
     return isObj(rf) && isObj(rf.json_schema) ? rf.json_schema.schema : undefined
+  },
+  imageInputs: (body: unknown): number => {
+    const m = messagesOf(body)
+      .filter((x) => x.role === "user")
+      .at(-1)
+    return m !== undefined && Array.isArray(m.content)
+      ? m.content.filter((p) => isObj(p) && p.type === "image_url").length
+      : 0
   },
   embedInputs: (body: unknown): ReadonlyArray<string> =>
     isObj(body) && Array.isArray(body.input)
