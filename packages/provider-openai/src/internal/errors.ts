@@ -103,7 +103,8 @@ const classify = (status: number | undefined, f: ErrorFields | undefined): Kind 
     return "rate-limit"
   if (status === 503 || status === 529) return "overloaded"
   if (status !== undefined && status >= 500) return "server"
-  if (type === "server_error" || type === "api_error") return "server"
+  if (type === "server_error" || type === "api_error" || code === "server_error" || code === "internal_error")
+    return "server"
   if (status === 404) return "model-not-found"
   if (status === 400 || status === 413 || status === 422 || type === "invalid_request_error") return "invalid-request"
   return undefined
