@@ -115,4 +115,27 @@ describe("requestMapping", () => {
     assert.deepStrictEqual(r.body.tool_choice, { type: "any" })
     assert.isTrue(r.jsonTool)
   })
+
+  it("a reasoning part carrying both a signature and redacted data sends thinking, then redacted_thinking", () => {
+    const r = Either.getOrThrow(
+      map({
+        messages: [
+          { role: "user", content: "x" },
+          {
+            role: "assistant",
+            content: [
+              { type: "reasoning", text: "t", signature: "s", redacted: "r" },
+              { type: "text", text: "a" }
+            ]
+          },
+          { role: "user", content: "y" }
+        ]
+      })
+    )
+    assert.deepStrictEqual(r.body.messages[1]?.content, [
+      { type: "thinking", thinking: "t", signature: "s" },
+      { type: "redacted_thinking", data: "r" },
+      { type: "text", text: "a" }
+    ])
+  })
 })

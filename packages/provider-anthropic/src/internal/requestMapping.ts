@@ -207,10 +207,13 @@ export const convertMessages = (
             if (part.type === "text") {
               if (part.text !== "") blocks.push({ type: "text", text: part.text })
             } else if (part.type === "reasoning") {
-              if (part.redacted !== undefined) blocks.push({ type: "redacted_thinking", data: part.redacted })
-              else if (part.signature !== undefined) {
+              // A streamed thinking block followed by a redacted one can arrive folded into one
+              // reasoning part (the accumulator merges adjacent reasoning): send both, in that order.
+              if (part.signature !== undefined) {
                 blocks.push({ type: "thinking", thinking: part.text, signature: part.signature })
-              } else if (part.text !== "") {
+              }
+              if (part.redacted !== undefined) blocks.push({ type: "redacted_thinking", data: part.redacted })
+              if (part.signature === undefined && part.redacted === undefined && part.text !== "") {
                 warnings.push(`${at}: reasoning without a signature cannot be sent back to Anthropic; dropped`)
               }
             } else {
