@@ -3,8 +3,8 @@
  * line ends, comments, multi-line `data`, `event`, `id`, `retry`, a leading BOM). UTF-8 is decoded
  * with a streaming `TextDecoder`, so a character split across network reads stays intact.
  *
- * The parser is linear: each read is scanned once, and only the unfinished tail of the last line
- * is carried over. A whole read's events come out as one array, so a `Stream` pays per read, not
+ * The parser is linear: each read is scanned once with native `indexOf`, and only the unfinished
+ * tail of the last line is carried over (joined once, when the line ends). A whole read's events come out as one array, so a `Stream` pays per read, not
  * per event.
  *
  * @since 0.1.0
@@ -67,19 +67,36 @@ export const makeDecoder = (options?: { readonly maxEventBytes?: number }): Deco
   let pending = 0
   let onlyComments = true
 
+  // One `data:` line per event is the common case: held in `first`, the array only for more.
+  let first = ""
   const dispatch = (out: Array<SseEvent>) => {
     if (hasData) {
-      out.push({ event: eventType, data: data.length === 1 ? data[0]! : data.join("\n"), id: lastId })
+      out.push({ event: eventType, data: data.length === 0 ? first : `${first}\n${data.join("\n")}`, id: lastId })
+      if (data.length > 0) data = []
+      hasData = false
     }
-    data = []
-    hasData = false
     eventType = undefined
     pending = 0
+  }
+  const pushData = (value: string) => {
+    if (hasData) data.push(value)
+    else {
+      first = value
+      hasData = true
+    }
+    pending += value.length
+    if (pending > maxEventBytes) throw new EventTooLarge(maxEventBytes)
   }
 
   const line = (l: string, out: Array<SseEvent>) => {
     if (l.length === 0) {
       dispatch(out)
+      return
+    }
+    // The hot case first: `data:` lines are nearly all of a provider stream.
+    if (l.startsWith("data:")) {
+      onlyComments = false
+      pushData(l.charCodeAt(5) === 32 ? l.slice(6) : l.slice(5))
       return
     }
     const colon = l.indexOf(":")
@@ -96,10 +113,7 @@ export const makeDecoder = (options?: { readonly maxEventBytes?: number }): Deco
     }
     switch (field) {
       case "data":
-        data.push(value)
-        hasData = true
-        pending += value.length
-        if (pending > maxEventBytes) throw new EventTooLarge(maxEventBytes)
+        pushData(value)
         return
       case "event":
         eventType = value
@@ -114,30 +128,88 @@ export const makeDecoder = (options?: { readonly maxEventBytes?: number }): Deco
     }
   }
 
-  const scan = (chunk: string, out: Array<SseEvent>) => {
-    let start = 0
-    const n = chunk.length
-    if (lastWasCR && n > 0 && chunk.charCodeAt(0) === 10) start = 1
+  const isData = (chunk: string, i: number) =>
+    chunk.charCodeAt(i) === 100 &&
+    chunk.charCodeAt(i + 1) === 97 &&
+    chunk.charCodeAt(i + 2) === 116 &&
+    chunk.charCodeAt(i + 3) === 97 &&
+    chunk.charCodeAt(i + 4) === 58
+
+  /**
+   * Splits a decoded read into lines with native `indexOf`. A read without any line end only
+   * grows the tail (a rope, no copy, no re-scan); otherwise tail and read are joined once and
+   * scanned from the start, so every byte is looked at a bounded number of times: linear.
+   */
+  const scan = (input: string, out: Array<SseEvent>) => {
+    let chunk = input
+    let pos = 0
+    if (tail.length > 0) {
+      if (input.indexOf("\n") === -1 && input.indexOf("\r") === -1) {
+        tail += input
+        if (tail.length + pending > maxEventBytes) throw new EventTooLarge(maxEventBytes)
+        return
+      }
+      chunk = tail + input
+      tail = ""
+    } else if (lastWasCR) {
+      if (chunk.charCodeAt(0) === 10) pos = 1
+    }
     lastWasCR = false
-    for (let i = start; i < n; i++) {
-      const c = chunk.charCodeAt(i)
-      if (c === 10 || c === 13) {
-        const piece = chunk.slice(start, i)
-        const full = tail.length > 0 ? tail + piece : piece
-        tail = ""
-        line(full, out)
-        if (c === 13) {
-          if (i + 1 < n) {
-            if (chunk.charCodeAt(i + 1) === 10) i++
+    const n = chunk.length
+    if (chunk.indexOf("\r", pos) === -1) {
+      // LF only: the shape of every provider's stream.
+      let lf = chunk.indexOf("\n", pos)
+      while (lf !== -1) {
+        if (lf === pos) {
+          dispatch(out)
+        } else if (isData(chunk, pos)) {
+          onlyComments = false
+          const value = chunk.slice(chunk.charCodeAt(pos + 5) === 32 ? pos + 6 : pos + 5, lf)
+          if (!hasData && chunk.charCodeAt(lf + 1) === 10) {
+            // A one-line event and its blank line: dispatch straight away.
+            if (value.length > maxEventBytes) throw new EventTooLarge(maxEventBytes)
+            out.push({ event: eventType, data: value, id: lastId })
+            eventType = undefined
+            pending = 0
+            pos = lf + 2
+            lf = chunk.indexOf("\n", pos)
+            continue
+          }
+          pushData(value)
+        } else {
+          line(chunk.slice(pos, lf), out)
+        }
+        pos = lf + 1
+        lf = chunk.indexOf("\n", pos)
+      }
+    } else {
+      let cr = chunk.indexOf("\r", pos)
+      let lf = chunk.indexOf("\n", pos)
+      while (pos < n) {
+        if (cr !== -1 && cr < pos) cr = chunk.indexOf("\r", pos)
+        if (lf !== -1 && lf < pos) lf = chunk.indexOf("\n", pos)
+        let end: number
+        let next: number
+        if (lf !== -1 && (cr === -1 || lf < cr)) {
+          end = lf
+          next = lf + 1
+        } else if (cr !== -1) {
+          end = cr
+          if (cr + 1 < n) {
+            next = chunk.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1
           } else {
+            next = cr + 1
             lastWasCR = true
           }
+        } else {
+          break
         }
-        start = i + 1
+        line(chunk.slice(pos, end), out)
+        pos = next
       }
     }
-    if (start < n) {
-      tail = tail + chunk.slice(start)
+    if (pos < n) {
+      tail = chunk.slice(pos)
       if (tail.length + pending > maxEventBytes) throw new EventTooLarge(maxEventBytes)
     }
   }
