@@ -40,15 +40,18 @@ export interface Service {
   readonly baseUrl: string
   readonly chat: (
     body: Wire.ChatBody,
-    options?: CallOptions
+    options?: CallOptions,
+    estimatedTokens?: number
   ) => Effect.Effect<HttpTransport.Response<Wire.ChatResponse>, AiuError.ProviderFailure>
   readonly chatStream: (
     body: Wire.ChatBody,
-    options?: CallOptions
+    options?: CallOptions,
+    estimatedTokens?: number
   ) => Effect.Effect<HttpTransport.StreamResponse<SseEvent>, AiuError.ProviderFailure, Scope.Scope>
   readonly embed: (
     body: Wire.EmbedBody,
-    options?: CallOptions
+    options?: CallOptions,
+    estimatedTokens?: number
   ) => Effect.Effect<HttpTransport.Response<Wire.EmbedResponse>, AiuError.ProviderFailure>
   /** One page of `/v1/models`. */
   readonly models: (
@@ -139,7 +142,8 @@ export const make = (
       path: string,
       body: unknown,
       schema: Schema.Schema<A, I, never>,
-      options: CallOptions | undefined
+      options: CallOptions | undefined,
+      estimatedTokens?: number
     ) =>
       Effect.flatMap(headersFor(operation, options), (headers) =>
         transport.request(
@@ -151,7 +155,8 @@ export const make = (
             headers,
             ...(body !== undefined ? { body } : {}),
             options,
-            mapError: Errors.fromResponse
+            mapError: Errors.fromResponse,
+            ...(estimatedTokens !== undefined ? { estimatedTokens } : {})
           },
           schema
         )
@@ -160,8 +165,9 @@ export const make = (
     return {
       providerId: provider,
       baseUrl,
-      chat: (body, options) => request("chat", "POST", "/v2/chat", body, Wire.ChatResponse, options),
-      chatStream: (body, options) =>
+      chat: (body, options, estimatedTokens) =>
+        request("chat", "POST", "/v2/chat", body, Wire.ChatResponse, options, estimatedTokens),
+      chatStream: (body, options, estimatedTokens) =>
         Effect.flatMap(headersFor("chatStream", options), (headers) =>
           transport.sse({
             provider,
@@ -171,10 +177,12 @@ export const make = (
             headers: { ...headers, accept: "text/event-stream" },
             body,
             options,
-            mapError: Errors.fromResponse
+            mapError: Errors.fromResponse,
+            ...(estimatedTokens !== undefined ? { estimatedTokens } : {})
           })
         ).pipe(Effect.map(withRequestId)),
-      embed: (body, options) => request("embed", "POST", "/v2/embed", body, Wire.EmbedResponse, options),
+      embed: (body, options, estimatedTokens) =>
+        request("embed", "POST", "/v2/embed", body, Wire.EmbedResponse, options, estimatedTokens),
       models: (page, options) => {
         const query = new URLSearchParams({ page_size: String(page.pageSize) })
         if (page.pageToken !== undefined) query.set("page_token", page.pageToken)

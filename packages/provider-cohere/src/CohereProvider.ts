@@ -62,7 +62,7 @@ export const make = (
     const chat = (request: ChatRequest, options?: CallOptions) =>
       Effect.gen(function* () {
         const { body, warnings } = yield* prepare(request, false)
-        const response = yield* client.chat(body, options)
+        const response = yield* client.chat(body, options, RequestMapping.estimateTokens(request))
         return ResponseMapping.chatResponse(response.body, {
           model: request.model,
           requestId: response.requestId,
@@ -77,7 +77,7 @@ export const make = (
       Stream.unwrapScoped(
         Effect.gen(function* () {
           const { body } = yield* prepare(request, true)
-          const response = yield* client.chatStream(body, options)
+          const response = yield* client.chatStream(body, options, RequestMapping.estimateTokens(request))
           const requestId = response.requestId
           const withId = requestId !== undefined ? { requestId } : {}
           const mapper = StreamMapping.make(
@@ -127,7 +127,8 @@ export const make = (
               ...(request.dimensions !== undefined ? { output_dimension: request.dimensions } : {}),
               ...(providerOptions.truncate !== undefined ? { truncate: providerOptions.truncate } : {})
             },
-            options
+            options,
+            RequestMapping.estimateEmbedTokens(texts)
           )
         )
         const embeddings: Array<ReadonlyArray<number>> = []

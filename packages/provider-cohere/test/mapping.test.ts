@@ -146,3 +146,28 @@ describe("errors", () => {
     assert.strictEqual(error.message, "cohere: model 'x' not found")
   })
 })
+
+describe("estimateTokens", () => {
+  it("counts text, tool calls, results and tool schemas (chars / 4) plus the output cap; not images", () => {
+    const estimate = RequestMapping.estimateTokens({
+      model: "m",
+      maxOutputTokens: 100,
+      tools: [{ name: "abcd", parameters: {} }],
+      messages: [
+        { role: "system", content: "12345678" },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "1234" },
+            { type: "image", data: "A".repeat(10_000) }
+          ]
+        },
+        { role: "assistant", content: [{ type: "tool-call", id: "c", name: "ab", arguments: "cd" }] },
+        { role: "tool", content: [{ type: "tool-result", toolCallId: "c", content: "1234" }] }
+      ]
+    })
+    // 8 + 4 + (2 + 2) + 4 + (4 + 2) = 26 chars → 7 tokens, + 100
+    assert.strictEqual(estimate, 107)
+    assert.strictEqual(RequestMapping.estimateEmbedTokens(["12345", "123"]), 2)
+  })
+})

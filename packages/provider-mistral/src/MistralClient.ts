@@ -40,15 +40,18 @@ export interface Service {
   readonly baseUrl: string
   readonly chatCompletions: (
     body: Wire.ChatBody,
-    options?: CallOptions
+    options?: CallOptions,
+    estimatedTokens?: number
   ) => Effect.Effect<HttpTransport.Response<Wire.ChatCompletion>, AiuError.ProviderFailure>
   readonly chatCompletionsStream: (
     body: Wire.ChatBody,
-    options?: CallOptions
+    options?: CallOptions,
+    estimatedTokens?: number
   ) => Effect.Effect<HttpTransport.StreamResponse<SseEvent>, AiuError.ProviderFailure, Scope.Scope>
   readonly embeddings: (
     body: Wire.EmbeddingBody,
-    options?: CallOptions
+    options?: CallOptions,
+    estimatedTokens?: number
   ) => Effect.Effect<HttpTransport.Response<Wire.EmbeddingResponse>, AiuError.ProviderFailure>
   readonly models: (
     options?: CallOptions
@@ -133,7 +136,8 @@ export const make = (
       path: string,
       body: unknown,
       schema: Schema.Schema<A, I, never>,
-      options: CallOptions | undefined
+      options: CallOptions | undefined,
+      estimatedTokens?: number
     ) =>
       Effect.flatMap(headersFor(operation, options), (headers) =>
         transport.request(
@@ -145,7 +149,8 @@ export const make = (
             headers,
             ...(body !== undefined ? { body } : {}),
             options,
-            mapError: Errors.fromResponse
+            mapError: Errors.fromResponse,
+            ...(estimatedTokens !== undefined ? { estimatedTokens } : {})
           },
           schema
         )
@@ -154,9 +159,9 @@ export const make = (
     return {
       providerId: provider,
       baseUrl,
-      chatCompletions: (body, options) =>
-        request("chat", "POST", "/chat/completions", body, Wire.ChatCompletion, options),
-      chatCompletionsStream: (body, options) =>
+      chatCompletions: (body, options, estimatedTokens) =>
+        request("chat", "POST", "/chat/completions", body, Wire.ChatCompletion, options, estimatedTokens),
+      chatCompletionsStream: (body, options, estimatedTokens) =>
         Effect.flatMap(headersFor("chatStream", options), (headers) =>
           transport.sse({
             provider,
@@ -166,7 +171,8 @@ export const make = (
             headers: { ...headers, accept: "text/event-stream" },
             body,
             options,
-            mapError: Errors.fromResponse
+            mapError: Errors.fromResponse,
+            ...(estimatedTokens !== undefined ? { estimatedTokens } : {})
           })
         ).pipe(Effect.map(withRequestId)),
       embeddings: (body, options) => request("embed", "POST", "/embeddings", body, Wire.EmbeddingResponse, options),

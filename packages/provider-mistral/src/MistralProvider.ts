@@ -51,7 +51,7 @@ export const make = (
     const chat = (request: ChatRequest, options?: CallOptions) =>
       Effect.gen(function* () {
         const { body, warnings } = yield* prepare(request, false)
-        const response = yield* client.chatCompletions(body, options)
+        const response = yield* client.chatCompletions(body, options, RequestMapping.estimateTokens(request))
         return ResponseMapping.chatResponse(response.body, {
           model: request.model,
           requestId: response.requestId,
@@ -66,7 +66,7 @@ export const make = (
       Stream.unwrapScoped(
         Effect.gen(function* () {
           const { body } = yield* prepare(request, true)
-          const response = yield* client.chatCompletionsStream(body, options)
+          const response = yield* client.chatCompletionsStream(body, options, RequestMapping.estimateTokens(request))
           const requestId = response.requestId
           const withId = requestId !== undefined ? { requestId } : {}
           const mapper = StreamMapping.make(
@@ -111,7 +111,8 @@ export const make = (
               input,
               ...(request.dimensions !== undefined ? { output_dimension: request.dimensions } : {})
             },
-            options
+            options,
+            RequestMapping.estimateEmbedTokens(input)
           )
         )
         const embeddings: Array<ReadonlyArray<number>> = []

@@ -32,16 +32,19 @@ export interface Service {
   readonly baseUrl: string
   readonly chat: (
     body: Wire.ChatBody,
-    options?: CallOptions
+    options?: CallOptions,
+    estimatedTokens?: number
   ) => Effect.Effect<HttpTransport.Response<Wire.ChatResponse>, AiuError.ProviderFailure>
   /** Opens `/api/chat` as NDJSON; each event is one parsed line. */
   readonly chatStream: (
     body: Wire.ChatBody,
-    options?: CallOptions
+    options?: CallOptions,
+    estimatedTokens?: number
   ) => Effect.Effect<HttpTransport.StreamResponse<unknown>, AiuError.ProviderFailure, Scope.Scope>
   readonly embed: (
     body: Wire.EmbedBody,
-    options?: CallOptions
+    options?: CallOptions,
+    estimatedTokens?: number
   ) => Effect.Effect<HttpTransport.Response<Wire.EmbedResponse>, AiuError.ProviderFailure>
   readonly tags: (options?: CallOptions) => Effect.Effect<HttpTransport.Response<Wire.Tags>, AiuError.ProviderFailure>
 }
@@ -120,7 +123,8 @@ export const make = (
       path: string,
       body: unknown,
       schema: Schema.Schema<A, I, never>,
-      options: CallOptions | undefined
+      options: CallOptions | undefined,
+      estimatedTokens?: number
     ) =>
       hint(
         transport.request(
@@ -132,7 +136,8 @@ export const make = (
             headers: headersFor(options, "application/json"),
             ...(body !== undefined ? { body } : {}),
             options,
-            mapError: Errors.fromResponse
+            mapError: Errors.fromResponse,
+            ...(estimatedTokens !== undefined ? { estimatedTokens } : {})
           },
           schema
         )
@@ -141,8 +146,9 @@ export const make = (
     return {
       providerId: provider,
       baseUrl,
-      chat: (body, options) => request("chat", "POST", "/api/chat", body, Wire.ChatResponse, options),
-      chatStream: (body, options) =>
+      chat: (body, options, estimatedTokens) =>
+        request("chat", "POST", "/api/chat", body, Wire.ChatResponse, options, estimatedTokens),
+      chatStream: (body, options, estimatedTokens) =>
         hint(
           transport.ndjson({
             provider,
@@ -152,10 +158,12 @@ export const make = (
             headers: headersFor(options, "application/x-ndjson"),
             body,
             options,
-            mapError: Errors.fromResponse
+            mapError: Errors.fromResponse,
+            ...(estimatedTokens !== undefined ? { estimatedTokens } : {})
           })
         ),
-      embed: (body, options) => request("embed", "POST", "/api/embed", body, Wire.EmbedResponse, options),
+      embed: (body, options, estimatedTokens) =>
+        request("embed", "POST", "/api/embed", body, Wire.EmbedResponse, options, estimatedTokens),
       tags: (options) => request("listModels", "GET", "/api/tags", undefined, Wire.Tags, options)
     }
   })

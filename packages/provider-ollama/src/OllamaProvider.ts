@@ -51,7 +51,7 @@ export const make = (
     const chat = (request: ChatRequest, options?: CallOptions) =>
       Effect.gen(function* () {
         const { body, warnings } = yield* prepare(request, false)
-        const response = yield* client.chat(body, options)
+        const response = yield* client.chat(body, options, RequestMapping.estimateTokens(request))
         if (typeof response.body.error === "string") {
           return yield* Effect.fail(
             new AiuError.ProviderError({ message: `${provider}: ${response.body.error}`, provider, transient: false })
@@ -71,7 +71,7 @@ export const make = (
       Stream.unwrapScoped(
         Effect.gen(function* () {
           const { body } = yield* prepare(request, true)
-          const response = yield* client.chatStream(body, options)
+          const response = yield* client.chatStream(body, options, RequestMapping.estimateTokens(request))
           const requestId = response.requestId
           const withId = requestId !== undefined ? { requestId } : {}
           const mapper = StreamMapping.make(
@@ -120,7 +120,8 @@ export const make = (
               ...(providerOptions.truncate !== undefined ? { truncate: providerOptions.truncate } : {}),
               ...(keepAlive !== undefined ? { keep_alive: keepAlive } : {})
             },
-            options
+            options,
+            RequestMapping.estimateEmbedTokens(input)
           )
         )
         const embeddings: Array<ReadonlyArray<number>> = []

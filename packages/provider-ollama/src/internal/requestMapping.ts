@@ -142,3 +142,34 @@ export const chatBody = (
   if (keepAlive !== undefined) body.keep_alive = keepAlive
   return { body, warnings }
 }
+
+/**
+ * A rough token estimate for the transport's tokens-per-minute limiter: text characters / 4 (no
+ * tokenizer; images and files are not counted) plus the output cap. The limiter corrects it with
+ * the usage the provider reports.
+ */
+export const estimateTokens = (request: ChatRequest): number => {
+  let chars = 0
+  for (const message of request.messages) {
+    if (typeof message.content === "string") {
+      chars += message.content.length
+      continue
+    }
+    for (const part of message.content) {
+      if (part.type === "text" || part.type === "reasoning") chars += part.text.length
+      else if (part.type === "tool-call") chars += part.name.length + part.arguments.length
+      else if (part.type === "tool-result") chars += part.content.length
+    }
+  }
+  for (const tool of request.tools ?? []) {
+    chars += tool.name.length + (tool.description?.length ?? 0) + JSON.stringify(tool.parameters).length
+  }
+  return Math.ceil(chars / 4) + (request.maxOutputTokens ?? 0)
+}
+
+/** The same estimate for embedding inputs. */
+export const estimateEmbedTokens = (input: ReadonlyArray<string>): number => {
+  let chars = 0
+  for (const text of input) chars += text.length
+  return Math.ceil(chars / 4)
+}
