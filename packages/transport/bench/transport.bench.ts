@@ -54,6 +54,13 @@ const gc: () => void = (() => {
   return typeof f === "function" ? f : () => {}
 })()
 
+/** Appends to the list under `key`, creating it. */
+const add = (into: Record<string, Array<number>>, key: string, value: number) => {
+  const list = into[key] ?? []
+  list.push(value)
+  into[key] = list
+}
+
 const median = (xs: ReadonlyArray<number>) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.floor(s.length / 2)]!
@@ -129,7 +136,7 @@ export default async function run(): Promise<Array<Row>> {
         for (const [name, call] of Object.entries(clients)) {
           gc()
           const { cpuUs } = await cpuOf(load(call, n, concurrency))
-          ;(per[name] ??= []).push(cpuUs / n)
+          add(per, name, cpuUs / n)
         }
       }
       const base = median(per.fetch!)
@@ -223,8 +230,8 @@ export default async function run(): Promise<Array<Row>> {
             const n = await f(streamUrl(1000))
             if (n !== 1000) throw new Error(`${name}: ${n} events`)
           })
-          ;(cpu[name] ??= []).push(cpuUs / 1000)
-          ;(wall[name] ??= []).push(wallMs)
+          add(cpu, name, cpuUs / 1000)
+          add(wall, name, wallMs)
         }
       }
       const baseCpu = median(cpu["fetch + naive split"]!)
@@ -275,7 +282,8 @@ export default async function run(): Promise<Array<Row>> {
             if (counts.some((c) => c !== 100)) throw new Error(`${name}: lost events`)
           })
           clearInterval(sampler)
-          const r = (results[name] ??= { cpu: [], mem: [] })
+          const r = results[name] ?? { cpu: [], mem: [] }
+          results[name] = r
           r.cpu.push(cpuUs / 500 / 1000)
           r.mem.push(peak / 500 / 1024)
         }
@@ -355,7 +363,7 @@ export default async function run(): Promise<Array<Row>> {
           const n = f(chunks)
           const s = (performance.now() - t0) / 1000
           if (n !== parts.length) throw new Error(`${name}: ${n} of ${parts.length} events`)
-          ;(speeds[name] ??= []).push(mb / s)
+          add(speeds, name, mb / s)
         }
       }
       const base = Math.max(...speeds["eventsource-parser 3.1.1"]!)

@@ -172,7 +172,7 @@ export const make = (options?: Options): Effect.Effect<Service> =>
         return e.state === "closed" ? Effect.void : transition(provider, e, "closed")
       }
       if (outcome === "neutral") {
-        if (e !== undefined && e.probing) e.probing = false
+        if (e?.probing) e.probing = false
         return Effect.void
       }
       const en = e ?? entry(provider)
