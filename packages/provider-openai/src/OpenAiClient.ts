@@ -111,7 +111,7 @@ export const make = (options: Options): Effect.Effect<Client, never, HttpTranspo
       operation,
       method: body === undefined ? "GET" : "POST",
       url: urlOf(path, model),
-      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
+      headers,
       ...(body !== undefined ? { body } : {}),
       options: call,
       mapError

@@ -66,6 +66,8 @@ it.layer(NodeHttpTransport.layer())("OpenAI recordings", (it) => {
           const sent = server.requests[0]!
           assert.deepStrictEqual(sent.json, recorded)
           assert.strictEqual(sent.headers.authorization, `Bearer ${KEY}`)
+          assert.match(sent.headers["content-type"] ?? "", /^application\/json/)
+          assert.strictEqual(sent.headers.accept, "text/event-stream")
           // the last chunk is the finish, with the usage
           const last = [...chunks].at(-1)
           assert.strictEqual(last?.type, "finish")
@@ -242,8 +244,7 @@ it.layer(NodeHttpTransport.layer())("OpenAI recordings", (it) => {
       assert.strictEqual(error.param, "max_tokens")
       assert.strictEqual(error.status, 400)
       assert.strictEqual(error.requestId, "req_err_1")
-      // The message itself is checked in errors.test.ts (the mapper); the transport's retry wrapper
-      // currently drops the non-enumerable `message` when it copies the error to add `attempts`.
+      assert.include(error.message, "max_completion_tokens")
     })
   )
 })
