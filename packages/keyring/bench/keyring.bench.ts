@@ -1,7 +1,8 @@
 /**
- * `pnpm bench`: `Keyring.get` latency — µs per call (one SQL lookup plus one XChaCha20-Poly1305
- * decrypt) with the master key loaded, on SQLite and on the in-memory repository, plus the bare
- * decrypt (`Envelope.open`) for reference.
+ * `pnpm bench`: `Keyring.get` latency — µs per call with the master key loaded: one
+ * XChaCha20-Poly1305 decrypt plus the row lookup (served by the 1 s sealed-row cache, and with
+ * the cache off: one SQL query per call), on SQLite and on the in-memory repository, plus the
+ * bare decrypt (`Envelope.open`) for reference. Wall and CPU time.
  */
 import * as Envelope from "@aiu/keyring/Envelope"
 import * as Keyring from "@aiu/keyring/Keyring"
@@ -27,7 +28,7 @@ interface Row {
 const N = 20_000
 const round = (x: number) => Number(x.toFixed(1))
 
-const perGet = (storage: Layer.Layer<ApiKeyRepository.ApiKeyRepository, unknown>) =>
+const perGet = (storage: Layer.Layer<ApiKeyRepository.ApiKeyRepository, unknown>, options: Keyring.Options = {}) =>
   Effect.scoped(
     Effect.gen(function* () {
       const ctx = yield* Layer.build(Keyring.layer.pipe(Layer.provide(MasterKey.layerRandom), Layer.provide(storage)))
@@ -61,6 +62,23 @@ export default async function run(): Promise<Array<Row>> {
   )
   rows.push({ suite: "keyring", name: "Keyring.get, SQLite", value: round(sqlite.wall), unit: "µs", target: "< 50" })
   rows.push({ suite: "keyring", name: "Keyring.get, SQLite, CPU time", value: round(sqlite.cpu), unit: "µs" })
+  const uncached = await Effect.runPromise(
+    Effect.scoped(
+      Effect.flatMap(TestDatabase.tempDir, (dir) =>
+        perGet(
+          ApiKeyRepository.layer.pipe(Layer.provide(Database.layerSqlite({ filename: Path.join(dir, "aiu.db") }))),
+          { cacheTtl: 0 }
+        )
+      )
+    )
+  )
+  rows.push({ suite: "keyring", name: "Keyring.get, SQLite, row cache off", value: round(uncached.wall), unit: "µs" })
+  rows.push({
+    suite: "keyring",
+    name: "Keyring.get, SQLite, row cache off, CPU time",
+    value: round(uncached.cpu),
+    unit: "µs"
+  })
   const memory = await Effect.runPromise(perGet(ApiKeyRepository.layerMemory))
   rows.push({ suite: "keyring", name: "Keyring.get, in-memory repository", value: round(memory.wall), unit: "µs" })
 

@@ -15,6 +15,7 @@ import * as ApiKeyRepo from "@aiu/storage/ApiKeyRepository"
 import * as Database from "@aiu/storage/Database"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
@@ -100,6 +101,19 @@ export interface Service {
 
 /**
  * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * How long a looked-up sealed row (ciphertext, never the key) is reused by `get` before the
+   * database is read again (default 1 s; 0 disables). Writes through this keyring clear it at
+   * once; a revocation by another process takes effect here within this time.
+   */
+  readonly cacheTtl?: Duration.DurationInput | undefined
+}
+
+/**
+ * @since 0.1.0
  * @category tags
  */
 export class Keyring extends Context.Tag("@aiu/keyring/Keyring")<Keyring, Service>() {}
@@ -108,7 +122,21 @@ export class Keyring extends Context.Tag("@aiu/keyring/Keyring")<Keyring, Servic
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, ApiKeyRepository | MasterKey.MasterKey> = internal.make
+export const makeWith: (options: Options) => Effect.Effect<Service, never, ApiKeyRepository | MasterKey.MasterKey> =
+  internal.make
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, ApiKeyRepository | MasterKey.MasterKey> = internal.make()
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith = (options: Options): Layer.Layer<Keyring, never, ApiKeyRepository | MasterKey.MasterKey> =>
+  Layer.effect(Keyring, makeWith(options))
 
 /**
  * @since 0.1.0

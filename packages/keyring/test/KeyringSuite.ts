@@ -42,7 +42,8 @@ export interface SuiteOptions<S> {
 }
 
 export const suite = <S = never>(options: SuiteOptions<S>) => {
-  const layer = Layer.effect(Keyring.Keyring, Keyring.make).pipe(
+  // No row cache: the tampering cases change rows behind the keyring's back.
+  const layer = Layer.effect(Keyring.Keyring, Keyring.makeWith({ cacheTtl: 0 })).pipe(
     Layer.provideMerge(MasterKey.layerKey(masterA)),
     Layer.provideMerge(options.storage)
   )

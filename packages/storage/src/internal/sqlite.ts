@@ -14,7 +14,7 @@ import * as Statement from "@effect/sql/Statement"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Str from "effect/String"
 
 /** @internal */
@@ -32,12 +32,23 @@ export const make = (
     const busyMs = Math.max(0, Math.floor(Duration.toMillis(options.busyTimeout ?? Duration.seconds(30))))
     yield* base.unsafe(`PRAGMA busy_timeout = ${busyMs}`)
     yield* base.unsafe("PRAGMA synchronous = NORMAL")
-    // `reserve` holds the base client's one connection for a scope; scoping it at once gives the
-    // same "wait for the connection, then use it" acquirer the base client has.
-    const acquirer = Effect.scoped(base.reserve)
+    // Take the base client's one connection and guard it with our own semaphore, as the base
+    // client does: after this point only this client uses the connection.
+    const connection = yield* Effect.scoped(base.reserve)
+    const semaphore = yield* Effect.makeSemaphore(1)
+    const acquirer = semaphore.withPermits(1)(Effect.succeed(connection))
+    const transactionAcquirer = Effect.uninterruptibleMask((restore) =>
+      Effect.as(
+        Effect.zipRight(
+          restore(semaphore.take(1)),
+          Effect.tap(Effect.scope, (scope) => Scope.addFinalizer(scope, semaphore.release(1)))
+        ),
+        connection
+      )
+    )
     return yield* SqlClient.make({
       acquirer,
-      transactionAcquirer: base.reserve,
+      transactionAcquirer,
       compiler: Statement.makeCompilerSqlite(Str.camelToSnake),
       transformRows: Statement.defaultTransforms(Str.snakeToCamel).array,
       beginTransaction: "BEGIN IMMEDIATE",
