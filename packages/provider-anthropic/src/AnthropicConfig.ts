@@ -79,7 +79,19 @@ export const ProviderOptions = Schema.Struct({
   beta: Schema.optional(Schema.Array(Schema.String)),
   structuredOutput: Schema.optional(StructuredOutputMode),
   /** Overrides `parallelToolCalls: false` → `disable_parallel_tool_use`. */
-  disableParallelToolUse: Schema.optional(Schema.Boolean)
+  disableParallelToolUse: Schema.optional(Schema.Boolean),
+  /**
+   * Prompt caching breakpoints (`cache_control: {type: "ephemeral"}`): after the system prompt,
+   * after the tool definitions, and/or on the last block of the conversation so far.
+   */
+  cache: Schema.optional(
+    Schema.Struct({
+      system: Schema.optional(Schema.Boolean),
+      tools: Schema.optional(Schema.Boolean),
+      messages: Schema.optional(Schema.Boolean),
+      ttl: Schema.optional(Schema.Literal("5m", "1h"))
+    })
+  )
 })
 
 /**

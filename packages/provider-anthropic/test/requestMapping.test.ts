@@ -138,4 +138,41 @@ describe("requestMapping", () => {
       { type: "text", text: "a" }
     ])
   })
+
+  it("providerOptions cache: breakpoints after the system prompt, the tools and the last message block", () => {
+    const r = Either.getOrThrow(
+      toMessagesRequest(
+        "anthropic",
+        {
+          model: "m",
+          messages: [
+            { role: "system", content: "long instructions" },
+            {
+              role: "user",
+              content: [
+                { type: "text", text: "a" },
+                { type: "text", text: "b" }
+              ]
+            }
+          ],
+          tools: [
+            { name: "f", parameters: { type: "object" } },
+            { name: "g", parameters: { type: "object" } }
+          ]
+        },
+        {},
+        { cache: { system: true, tools: true, messages: true, ttl: "1h" } }
+      )
+    )
+    const mark = { type: "ephemeral", ttl: "1h" } as const
+    assert.deepStrictEqual(r.body.system, [{ type: "text", text: "long instructions", cache_control: mark }])
+    assert.deepStrictEqual(
+      r.body.tools?.map((t) => t.cache_control),
+      [undefined, mark]
+    )
+    assert.deepStrictEqual(r.body.messages[0]?.content, [
+      { type: "text", text: "a" },
+      { type: "text", text: "b", cache_control: mark }
+    ])
+  })
 })

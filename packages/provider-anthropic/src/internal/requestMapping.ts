@@ -8,7 +8,14 @@ import type { FilePart, ImagePart, Message } from "@aiu/core/Message"
 import * as Either from "effect/Either"
 import type { ProviderOptions, Settings } from "../AnthropicConfig.js"
 import { DEFAULT_MAX_TOKENS } from "../AnthropicConfig.js"
-import type { MessagesRequest, RequestBlock, RequestMessage, RequestThinking, RequestToolChoice } from "./schema.js"
+import type {
+  CacheControl,
+  MessagesRequest,
+  RequestBlock,
+  RequestMessage,
+  RequestThinking,
+  RequestToolChoice
+} from "./schema.js"
 import { jsonToolFor, prepareTools } from "./tools.js"
 
 export interface MappedRequest {
@@ -244,6 +251,26 @@ export const convertMessages = (
   return Either.right({ system, messages: out, warnings })
 }
 
+/** The same items with a cache breakpoint on the last one. */
+const withLastMarked = <A extends object>(items: ReadonlyArray<A>, mark: CacheControl): Array<A> =>
+  items.map((item, i) => (i === items.length - 1 ? { ...item, cache_control: mark } : item))
+
+/** A cache breakpoint on the last block of the last message (thinking blocks cannot carry one). */
+const markLastMessage = (messages: ReadonlyArray<RequestMessage>, mark: CacheControl): Array<RequestMessage> => {
+  const out = [...messages]
+  const last = out[out.length - 1]
+  if (last === undefined) return out
+  let index = last.content.length - 1
+  while (index >= 0 && (last.content[index]!.type === "thinking" || last.content[index]!.type === "redacted_thinking"))
+    index--
+  if (index < 0) return out
+  out[out.length - 1] = {
+    role: last.role,
+    content: last.content.map((b, i) => (i === index ? { ...b, cache_control: mark } : b))
+  }
+  return out
+}
+
 const thinkingOf = (request: ChatRequest, options: ProviderOptions): RequestThinking | undefined => {
   if (options.thinking !== undefined) {
     return options.thinking.type === "enabled"
@@ -326,12 +353,21 @@ export const toMessagesRequest = (
           }
         : {}
 
+    const cache = options.cache
+    const mark: CacheControl = cache?.ttl !== undefined ? { type: "ephemeral", ttl: cache.ttl } : { type: "ephemeral" }
+    const system = cache?.system === true ? withLastMarked(converted.system, mark) : converted.system
+    const wireTools =
+      tools.tools !== undefined && cache?.tools === true ? withLastMarked(tools.tools, mark) : tools.tools
+    const messages = cache?.messages === true ? markLastMessage(converted.messages, mark) : converted.messages
+    if (cache?.system === true && converted.system.length === 0)
+      warnings.push("cache.system: there is no system prompt")
+
     const body: MessagesRequest = {
       model: request.model,
       max_tokens: maxTokens,
-      messages: converted.messages,
-      ...(converted.system.length > 0 ? { system: converted.system } : {}),
-      ...(tools.tools !== undefined ? { tools: tools.tools } : {}),
+      messages,
+      ...(system.length > 0 ? { system } : {}),
+      ...(wireTools !== undefined ? { tools: wireTools } : {}),
       ...(toolChoice !== undefined ? { tool_choice: toolChoice } : {}),
       ...(request.temperature !== undefined && !thinkingOn ? { temperature: request.temperature } : {}),
       ...(request.topP !== undefined ? { top_p: request.topP } : {}),

@@ -19,7 +19,12 @@ export type DocumentSource =
   | { readonly type: "url"; readonly url: string }
   | { readonly type: "text"; readonly media_type: "text/plain"; readonly data: string }
 
-export type RequestBlock =
+export interface CacheControl {
+  readonly type: "ephemeral"
+  readonly ttl?: "5m" | "1h"
+}
+
+export type RequestBlock = (
   | { readonly type: "text"; readonly text: string }
   | { readonly type: "image"; readonly source: ImageSource }
   | { readonly type: "document"; readonly source: DocumentSource; readonly title?: string }
@@ -32,6 +37,7 @@ export type RequestBlock =
     }
   | { readonly type: "thinking"; readonly thinking: string; readonly signature: string }
   | { readonly type: "redacted_thinking"; readonly data: string }
+) & { readonly cache_control?: CacheControl }
 
 export interface RequestMessage {
   readonly role: "user" | "assistant"
@@ -42,6 +48,7 @@ export interface RequestTool {
   readonly name: string
   readonly description?: string
   readonly input_schema: Readonly<Record<string, unknown>>
+  readonly cache_control?: CacheControl
 }
 
 export type RequestToolChoice =
@@ -58,7 +65,11 @@ export interface MessagesRequest {
   readonly model: string
   readonly max_tokens: number
   readonly messages: ReadonlyArray<RequestMessage>
-  readonly system?: ReadonlyArray<{ readonly type: "text"; readonly text: string }>
+  readonly system?: ReadonlyArray<{
+    readonly type: "text"
+    readonly text: string
+    readonly cache_control?: CacheControl
+  }>
   readonly tools?: ReadonlyArray<RequestTool>
   readonly tool_choice?: RequestToolChoice
   readonly temperature?: number
