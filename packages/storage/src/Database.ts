@@ -16,8 +16,6 @@
 import * as AiuError from "@aiu/core/AiuError"
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as SqlClient from "@effect/sql/SqlClient"
-import * as MysqlClient from "@effect/sql-mysql2/MysqlClient"
-import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -110,16 +108,23 @@ export const layerSqlite = (options: SqliteOptions): Layer.Layer<SqlClient.SqlCl
  */
 export const layerPg = (options: PgOptions): Layer.Layer<SqlClient.SqlClient, AiuError.StorageError> =>
   withMigrations(
-    PgClient.layer({
-      url: options.url,
-      maxConnections: options.maxConnections,
-      minConnections: options.minConnections,
-      connectTimeout: options.connectTimeout,
-      idleTimeout: options.idleTimeout,
-      applicationName: "aiu",
-      transformQueryNames: Str.camelToSnake,
-      transformResultNames: Str.snakeToCamel
-    }).pipe(Layer.mapError(toStorageError("Database.layerPg")))
+    // Loaded on demand: a SQLite user never pays for the pg driver at start-up.
+    Layer.unwrapEffect(
+      Effect.map(
+        Effect.promise(() => import("@effect/sql-pg/PgClient")),
+        (PgClient) =>
+          PgClient.layer({
+            url: options.url,
+            maxConnections: options.maxConnections,
+            minConnections: options.minConnections,
+            connectTimeout: options.connectTimeout,
+            idleTimeout: options.idleTimeout,
+            applicationName: "aiu",
+            transformQueryNames: Str.camelToSnake,
+            transformResultNames: Str.snakeToCamel
+          }) as Layer.Layer<SqlClient.SqlClient, unknown>
+      )
+    ).pipe(Layer.mapError((e) => toStorageError("Database.layerPg")(asFailure(e))))
   )
 
 /**
@@ -132,19 +137,31 @@ export const layerMysql = (options: MysqlOptions): Layer.Layer<SqlClient.SqlClie
   const parts = fromUrl?._tag === "mysql" ? fromUrl : undefined
   const connectTimeout = options.connectTimeout ?? parts?.connectTimeout
   return withMigrations(
-    MysqlClient.layer({
-      host: options.host ?? parts?.host,
-      port: options.port ?? parts?.port,
-      database: options.database ?? parts?.database,
-      username: options.username ?? parts?.username,
-      password: options.password ?? parts?.password,
-      maxConnections: options.maxConnections ?? parts?.maxConnections,
-      poolConfig: connectTimeout !== undefined ? { connectTimeout: Duration.toMillis(connectTimeout) } : {},
-      transformQueryNames: Str.camelToSnake,
-      transformResultNames: Str.snakeToCamel
-    }).pipe(Layer.mapError(toStorageError("Database.layerMysql")))
+    Layer.unwrapEffect(
+      Effect.map(
+        Effect.promise(() => import("@effect/sql-mysql2/MysqlClient")),
+        (MysqlClient) =>
+          MysqlClient.layer({
+            host: options.host ?? parts?.host,
+            port: options.port ?? parts?.port,
+            database: options.database ?? parts?.database,
+            username: options.username ?? parts?.username,
+            password: options.password ?? parts?.password,
+            maxConnections: options.maxConnections ?? parts?.maxConnections,
+            poolConfig: connectTimeout !== undefined ? { connectTimeout: Duration.toMillis(connectTimeout) } : {},
+            transformQueryNames: Str.camelToSnake,
+            transformResultNames: Str.snakeToCamel
+          }) as Layer.Layer<SqlClient.SqlClient, unknown>
+      )
+    ).pipe(Layer.mapError((e) => toStorageError("Database.layerMysql")(asFailure(e))))
   )
 }
+
+/** The drivers fail with SqlError or ConfigError, both with a message. */
+const asFailure = (e: unknown): { readonly message: string; readonly cause?: unknown } =>
+  typeof e === "object" && e !== null && "message" in e
+    ? { message: String((e as { message: unknown }).message), cause: (e as { cause?: unknown }).cause }
+    : { message: "failed to connect" }
 
 const configError = (key: string) => (error: { readonly message: string }) =>
   new AiuError.ConfigError({ message: `${key}: ${error.message}`, key })
