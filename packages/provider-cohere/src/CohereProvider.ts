@@ -59,16 +59,15 @@ export const make = (
         RequestMapping.chatBody(request, { providerOptions, stream })
       )
 
-    const chat = (request: ChatRequest, options?: CallOptions) =>
-      Effect.gen(function* () {
-        const { body, warnings } = yield* prepare(request, false)
-        const response = yield* client.chat(body, options, RequestMapping.estimateTokens(request))
-        return ResponseMapping.chatResponse(response.body, {
-          model: request.model,
-          requestId: response.requestId,
-          warnings
-        })
+    const chat = Effect.fn("CohereProvider.chat")(function* (request: ChatRequest, options?: CallOptions) {
+      const { body, warnings } = yield* prepare(request, false)
+      const response = yield* client.chat(body, options, RequestMapping.estimateTokens(request))
+      return ResponseMapping.chatResponse(response.body, {
+        model: request.model,
+        requestId: response.requestId,
+        warnings
       })
+    })
 
     const chatStream = (
       request: ChatRequest,
@@ -107,73 +106,71 @@ export const make = (
           })
           return Stream.concat(mapped, end)
         })
-      )
+      ).pipe(Stream.withSpan("CohereProvider.chatStream"))
 
     const batchSize = settings.embedBatchSize ?? maxEmbedBatchSize
 
-    const embed = (request: EmbedRequest, options?: CallOptions) =>
-      Effect.gen(function* () {
-        const providerOptions = yield* CohereConfig.decodeProviderOptions(provider, request.providerOptions?.cohere)
-        const inputType = inputTypes[request.inputType ?? "document"]
-        const batches: Array<ReadonlyArray<string>> = []
-        for (let i = 0; i < request.input.length; i += batchSize) batches.push(request.input.slice(i, i + batchSize))
-        const responses = yield* Effect.forEach(batches, (texts) =>
-          client.embed(
-            {
-              model: request.model,
-              texts,
-              input_type: inputType,
-              embedding_types: ["float"],
-              ...(request.dimensions !== undefined ? { output_dimension: request.dimensions } : {}),
-              ...(providerOptions.truncate !== undefined ? { truncate: providerOptions.truncate } : {})
-            },
-            options,
-            RequestMapping.estimateEmbedTokens(texts)
-          )
+    const embed = Effect.fn("CohereProvider.embed")(function* (request: EmbedRequest, options?: CallOptions) {
+      const providerOptions = yield* CohereConfig.decodeProviderOptions(provider, request.providerOptions?.cohere)
+      const inputType = inputTypes[request.inputType ?? "document"]
+      const batches: Array<ReadonlyArray<string>> = []
+      for (let i = 0; i < request.input.length; i += batchSize) batches.push(request.input.slice(i, i + batchSize))
+      const responses = yield* Effect.forEach(batches, (texts) =>
+        client.embed(
+          {
+            model: request.model,
+            texts,
+            input_type: inputType,
+            embedding_types: ["float"],
+            ...(request.dimensions !== undefined ? { output_dimension: request.dimensions } : {}),
+            ...(providerOptions.truncate !== undefined ? { truncate: providerOptions.truncate } : {})
+          },
+          options,
+          RequestMapping.estimateEmbedTokens(texts)
         )
-        const embeddings: Array<ReadonlyArray<number>> = []
-        let inputTokens = 0
-        let requestId: string | undefined
-        for (const response of responses) {
-          for (const e of response.body.embeddings.float) embeddings.push(e)
-          inputTokens += response.body.meta?.billed_units?.input_tokens ?? 0
-          requestId = requestId ?? response.requestId ?? response.body.id ?? undefined
-        }
-        if (embeddings.length !== request.input.length) {
-          return yield* Effect.fail(
-            new AiuError.ResponseDecodeError({
-              message: `${provider} embed: ${embeddings.length} vectors for ${request.input.length} inputs`,
-              provider,
-              ...(requestId !== undefined ? { requestId } : {})
-            })
-          )
-        }
-        const out: EmbedResponse = {
-          model: request.model,
-          embeddings,
-          usage: { inputTokens },
-          ...(requestId !== undefined ? { requestId } : {})
-        }
-        return out
-      })
+      )
+      const embeddings: Array<ReadonlyArray<number>> = []
+      let inputTokens = 0
+      let requestId: string | undefined
+      for (const response of responses) {
+        for (const e of response.body.embeddings.float) embeddings.push(e)
+        inputTokens += response.body.meta?.billed_units?.input_tokens ?? 0
+        requestId = requestId ?? response.requestId ?? response.body.id ?? undefined
+      }
+      if (embeddings.length !== request.input.length) {
+        return yield* Effect.fail(
+          new AiuError.ResponseDecodeError({
+            message: `${provider} embed: ${embeddings.length} vectors for ${request.input.length} inputs`,
+            provider,
+            ...(requestId !== undefined ? { requestId } : {})
+          })
+        )
+      }
+      const out: EmbedResponse = {
+        model: request.model,
+        embeddings,
+        usage: { inputTokens },
+        ...(requestId !== undefined ? { requestId } : {})
+      }
+      return out
+    })
 
     const pageSize = settings.modelsPageSize ?? 1000
 
-    const listModels = (options?: CallOptions) =>
-      Effect.gen(function* () {
-        const models: Array<ModelInfo> = []
-        const seen = new Set<string>()
-        let pageToken: string | undefined
-        for (let page = 0; page < maxModelPages; page++) {
-          const response = yield* client.models({ pageSize, pageToken }, options)
-          for (const m of response.body.models ?? []) models.push(Models.modelInfo(provider, m))
-          const next = response.body.next_page_token ?? undefined
-          if (next === undefined || next === "" || seen.has(next)) break
-          seen.add(next)
-          pageToken = next
-        }
-        return models
-      })
+    const listModels = Effect.fn("CohereProvider.listModels")(function* (options?: CallOptions) {
+      const models: Array<ModelInfo> = []
+      const seen = new Set<string>()
+      let pageToken: string | undefined
+      for (let page = 0; page < maxModelPages; page++) {
+        const response = yield* client.models({ pageSize, pageToken }, options)
+        for (const m of response.body.models ?? []) models.push(Models.modelInfo(provider, m))
+        const next = response.body.next_page_token ?? undefined
+        if (next === undefined || next === "" || seen.has(next)) break
+        seen.add(next)
+        pageToken = next
+      }
+      return models
+    })
 
     return Provider.make({
       id: provider,

@@ -48,16 +48,15 @@ export const make = (
         RequestMapping.chatBody(request, { settings, providerOptions, stream })
       )
 
-    const chat = (request: ChatRequest, options?: CallOptions) =>
-      Effect.gen(function* () {
-        const { body, warnings } = yield* prepare(request, false)
-        const response = yield* client.chatCompletions(body, options, RequestMapping.estimateTokens(request))
-        return ResponseMapping.chatResponse(response.body, {
-          model: request.model,
-          requestId: response.requestId,
-          warnings
-        })
+    const chat = Effect.fn("MistralProvider.chat")(function* (request: ChatRequest, options?: CallOptions) {
+      const { body, warnings } = yield* prepare(request, false)
+      const response = yield* client.chatCompletions(body, options, RequestMapping.estimateTokens(request))
+      return ResponseMapping.chatResponse(response.body, {
+        model: request.model,
+        requestId: response.requestId,
+        warnings
       })
+    })
 
     const chatStream = (
       request: ChatRequest,
@@ -95,57 +94,58 @@ export const make = (
           })
           return Stream.concat(mapped, end)
         })
-      )
+      ).pipe(Stream.withSpan("MistralProvider.chatStream"))
 
     const batchSize = settings.embedBatchSize ?? defaultEmbedBatchSize
 
-    const embed = (request: EmbedRequest, options?: CallOptions) =>
-      Effect.gen(function* () {
-        // Mistral's embeddings take no input type: `inputType` is accepted and ignored.
-        const batches: Array<ReadonlyArray<string>> = []
-        for (let i = 0; i < request.input.length; i += batchSize) batches.push(request.input.slice(i, i + batchSize))
-        const responses = yield* Effect.forEach(batches, (input) =>
-          client.embeddings(
-            {
-              model: request.model,
-              input,
-              ...(request.dimensions !== undefined ? { output_dimension: request.dimensions } : {})
-            },
-            options,
-            RequestMapping.estimateEmbedTokens(input)
-          )
+    const embed = Effect.fn("MistralProvider.embed")(function* (request: EmbedRequest, options?: CallOptions) {
+      // Mistral's embeddings take no input type: `inputType` is accepted and ignored.
+      const batches: Array<ReadonlyArray<string>> = []
+      for (let i = 0; i < request.input.length; i += batchSize) batches.push(request.input.slice(i, i + batchSize))
+      const responses = yield* Effect.forEach(batches, (input) =>
+        client.embeddings(
+          {
+            model: request.model,
+            input,
+            ...(request.dimensions !== undefined ? { output_dimension: request.dimensions } : {})
+          },
+          options,
+          RequestMapping.estimateEmbedTokens(input)
         )
-        const embeddings: Array<ReadonlyArray<number>> = []
-        let inputTokens = 0
-        let model = request.model
-        let requestId: string | undefined
-        for (const response of responses) {
-          const data = [...response.body.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
-          for (const d of data) embeddings.push(d.embedding)
-          inputTokens += response.body.usage?.prompt_tokens ?? 0
-          if (typeof response.body.model === "string") model = response.body.model
-          requestId = requestId ?? response.requestId
-        }
-        if (embeddings.length !== request.input.length) {
-          return yield* Effect.fail(
-            new AiuError.ResponseDecodeError({
-              message: `${provider} embed: ${embeddings.length} vectors for ${request.input.length} inputs`,
-              provider,
-              ...(requestId !== undefined ? { requestId } : {})
-            })
-          )
-        }
-        const out: EmbedResponse = {
-          model,
-          embeddings,
-          usage: { inputTokens },
-          ...(requestId !== undefined ? { requestId } : {})
-        }
-        return out
-      })
+      )
+      const embeddings: Array<ReadonlyArray<number>> = []
+      let inputTokens = 0
+      let model = request.model
+      let requestId: string | undefined
+      for (const response of responses) {
+        const data = [...response.body.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+        for (const d of data) embeddings.push(d.embedding)
+        inputTokens += response.body.usage?.prompt_tokens ?? 0
+        if (typeof response.body.model === "string") model = response.body.model
+        requestId = requestId ?? response.requestId
+      }
+      if (embeddings.length !== request.input.length) {
+        return yield* Effect.fail(
+          new AiuError.ResponseDecodeError({
+            message: `${provider} embed: ${embeddings.length} vectors for ${request.input.length} inputs`,
+            provider,
+            ...(requestId !== undefined ? { requestId } : {})
+          })
+        )
+      }
+      const out: EmbedResponse = {
+        model,
+        embeddings,
+        usage: { inputTokens },
+        ...(requestId !== undefined ? { requestId } : {})
+      }
+      return out
+    })
 
     const listModels = (options?: CallOptions) =>
-      Effect.map(client.models(options), (response) => Models.modelInfos(provider, response.body))
+      Effect.map(client.models(options), (response) => Models.modelInfos(provider, response.body)).pipe(
+        Effect.withSpan("MistralProvider.listModels")
+      )
 
     return Provider.make({
       id: provider,

@@ -48,21 +48,20 @@ export const make = (
         RequestMapping.chatBody(request, { settings, providerOptions, stream })
       )
 
-    const chat = (request: ChatRequest, options?: CallOptions) =>
-      Effect.gen(function* () {
-        const { body, warnings } = yield* prepare(request, false)
-        const response = yield* client.chat(body, options, RequestMapping.estimateTokens(request))
-        if (typeof response.body.error === "string") {
-          return yield* Effect.fail(
-            new AiuError.ProviderError({ message: `${provider}: ${response.body.error}`, provider, transient: false })
-          )
-        }
-        return ResponseMapping.chatResponse(response.body, {
-          model: request.model,
-          requestId: response.requestId,
-          warnings
-        })
+    const chat = Effect.fn("OllamaProvider.chat")(function* (request: ChatRequest, options?: CallOptions) {
+      const { body, warnings } = yield* prepare(request, false)
+      const response = yield* client.chat(body, options, RequestMapping.estimateTokens(request))
+      if (typeof response.body.error === "string") {
+        return yield* Effect.fail(
+          new AiuError.ProviderError({ message: `${provider}: ${response.body.error}`, provider, transient: false })
+        )
+      }
+      return ResponseMapping.chatResponse(response.body, {
+        model: request.model,
+        requestId: response.requestId,
+        warnings
       })
+    })
 
     const chatStream = (
       request: ChatRequest,
@@ -101,51 +100,52 @@ export const make = (
           })
           return Stream.concat(mapped, end)
         })
-      )
+      ).pipe(Stream.withSpan("OllamaProvider.chatStream"))
 
     const batchSize = settings.embedBatchSize ?? defaultEmbedBatchSize
 
-    const embed = (request: EmbedRequest, options?: CallOptions) =>
-      Effect.gen(function* () {
-        const providerOptions = yield* OllamaConfig.decodeProviderOptions(provider, request.providerOptions?.ollama)
-        const keepAlive = providerOptions.keep_alive ?? settings.keepAlive
-        const batches: Array<ReadonlyArray<string>> = []
-        for (let i = 0; i < request.input.length; i += batchSize) batches.push(request.input.slice(i, i + batchSize))
-        const responses = yield* Effect.forEach(batches, (input) =>
-          client.embed(
-            {
-              model: request.model,
-              input,
-              ...(request.dimensions !== undefined ? { dimensions: request.dimensions } : {}),
-              ...(providerOptions.truncate !== undefined ? { truncate: providerOptions.truncate } : {}),
-              ...(keepAlive !== undefined ? { keep_alive: keepAlive } : {})
-            },
-            options,
-            RequestMapping.estimateEmbedTokens(input)
-          )
+    const embed = Effect.fn("OllamaProvider.embed")(function* (request: EmbedRequest, options?: CallOptions) {
+      const providerOptions = yield* OllamaConfig.decodeProviderOptions(provider, request.providerOptions?.ollama)
+      const keepAlive = providerOptions.keep_alive ?? settings.keepAlive
+      const batches: Array<ReadonlyArray<string>> = []
+      for (let i = 0; i < request.input.length; i += batchSize) batches.push(request.input.slice(i, i + batchSize))
+      const responses = yield* Effect.forEach(batches, (input) =>
+        client.embed(
+          {
+            model: request.model,
+            input,
+            ...(request.dimensions !== undefined ? { dimensions: request.dimensions } : {}),
+            ...(providerOptions.truncate !== undefined ? { truncate: providerOptions.truncate } : {}),
+            ...(keepAlive !== undefined ? { keep_alive: keepAlive } : {})
+          },
+          options,
+          RequestMapping.estimateEmbedTokens(input)
         )
-        const embeddings: Array<ReadonlyArray<number>> = []
-        let inputTokens = 0
-        let model = request.model
-        for (const response of responses) {
-          for (const e of response.body.embeddings) embeddings.push(e)
-          inputTokens += response.body.prompt_eval_count ?? 0
-          if (typeof response.body.model === "string") model = response.body.model
-        }
-        if (embeddings.length !== request.input.length) {
-          return yield* Effect.fail(
-            new AiuError.ResponseDecodeError({
-              message: `${provider} embed: ${embeddings.length} vectors for ${request.input.length} inputs`,
-              provider
-            })
-          )
-        }
-        const out: EmbedResponse = { model, embeddings, usage: { inputTokens } }
-        return out
-      })
+      )
+      const embeddings: Array<ReadonlyArray<number>> = []
+      let inputTokens = 0
+      let model = request.model
+      for (const response of responses) {
+        for (const e of response.body.embeddings) embeddings.push(e)
+        inputTokens += response.body.prompt_eval_count ?? 0
+        if (typeof response.body.model === "string") model = response.body.model
+      }
+      if (embeddings.length !== request.input.length) {
+        return yield* Effect.fail(
+          new AiuError.ResponseDecodeError({
+            message: `${provider} embed: ${embeddings.length} vectors for ${request.input.length} inputs`,
+            provider
+          })
+        )
+      }
+      const out: EmbedResponse = { model, embeddings, usage: { inputTokens } }
+      return out
+    })
 
     const listModels = (options?: CallOptions) =>
-      Effect.map(client.tags(options), (response) => Models.modelInfos(provider, response.body))
+      Effect.map(client.tags(options), (response) => Models.modelInfos(provider, response.body)).pipe(
+        Effect.withSpan("OllamaProvider.listModels")
+      )
 
     return Provider.make({
       id: provider,
