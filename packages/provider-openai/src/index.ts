@@ -10,3 +10,7 @@ export * as OpenAiConfig from "./OpenAiConfig.js"
  * @since 0.1.0
  */
 export * as OpenAiProvider from "./OpenAiProvider.js"
+/**
+ * @since 0.1.0
+ */
+export * as OpenAiRateLimits from "./OpenAiRateLimits.js"

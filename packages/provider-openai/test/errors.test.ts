@@ -107,6 +107,20 @@ describe("errors", () => {
       assert.strictEqual(r.retryAfter === undefined ? undefined : Duration.toMillis(r.retryAfter), 1500)
   })
 
+  it("a 429 without retry-after waits for the exhausted bucket's reset", () => {
+    const r = mapHttpError(
+      info(429, err("Rate limit reached", "tokens", "rate_limit_exceeded"), {
+        "x-ratelimit-remaining-requests": "10",
+        "x-ratelimit-reset-requests": "1s",
+        "x-ratelimit-remaining-tokens": "0",
+        "x-ratelimit-reset-tokens": "6m0s"
+      })
+    )
+    assert.strictEqual(r?._tag, "RateLimited")
+    if (r?._tag === "RateLimited")
+      assert.strictEqual(r.retryAfter === undefined ? undefined : Duration.toMillis(r.retryAfter), 360_000)
+  })
+
   it("leaves unknown shapes to the generic status mapping", () => {
     assert.isUndefined(mapHttpError({ ...info(418, undefined), body: "teapot" }))
   })

@@ -8,6 +8,7 @@ import * as AiuError from "@aiu/core/AiuError"
 import * as Redaction from "@aiu/core/Redaction"
 import type { ErrorInfo } from "@aiu/transport/HttpTransport"
 import * as Duration from "effect/Duration"
+import * as OpenAiRateLimits from "../OpenAiRateLimits.js"
 
 /** The fields we read from any OpenAI-like error body. */
 export interface ErrorFields {
@@ -167,7 +168,13 @@ export const mapHttpError = (info: ErrorInfo): AiuError.ProviderFailure | undefi
   const f = errorFields(info.json)
   const kind = classify(info.status, f)
   if (kind === undefined) return undefined
-  return build(kind, f, info, info.body.length > 0 ? info.body : `HTTP ${info.status}`)
+  // A 429 without retry-after: the reset of the exhausted x-ratelimit bucket says how long to wait.
+  const retryAfterMs =
+    info.retryAfterMs ??
+    (kind === "rate-limit"
+      ? OpenAiRateLimits.exhaustedResetMs(OpenAiRateLimits.parse(info.headers, undefined))
+      : undefined)
+  return build(kind, f, { ...info, retryAfterMs }, info.body.length > 0 ? info.body : `HTTP ${info.status}`)
 }
 
 /** An in-band error inside a 200 stream (`data: {"error":{…}}` or an `error` event). */
