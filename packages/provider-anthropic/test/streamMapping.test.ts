@@ -109,4 +109,36 @@ describe("streamMapping", () => {
     assert.isUndefined(error)
     assert.strictEqual(out.length, 3)
   })
+
+  it("refusal → content-filter; cache and thinking-token counts flow into usage", () => {
+    const { out } = run([
+      ev({
+        type: "message_start",
+        message: {
+          id: "m",
+          model: "c",
+          usage: { input_tokens: 3, cache_read_input_tokens: 100, cache_creation_input_tokens: 10 }
+        }
+      }),
+      ev({
+        type: "message_delta",
+        delta: { stop_reason: "refusal" },
+        usage: { output_tokens: 20, output_tokens_details: { thinking_tokens: 12 } }
+      }),
+      ev({ type: "message_stop" })
+    ])
+    assert.deepStrictEqual(out[out.length - 1], {
+      type: "finish",
+      finishReason: "content-filter",
+      rawFinishReason: "refusal",
+      usage: {
+        inputTokens: 113,
+        outputTokens: 20,
+        totalTokens: 133,
+        cachedInputTokens: 100,
+        cacheWriteInputTokens: 10,
+        reasoningTokens: 12
+      }
+    })
+  })
 })
