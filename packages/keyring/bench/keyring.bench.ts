@@ -31,7 +31,9 @@ const round = (x: number) => Number(x.toFixed(1))
 const perGet = (storage: Layer.Layer<ApiKeyRepository.ApiKeyRepository, unknown>, options: Keyring.Options = {}) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const ctx = yield* Layer.build(Keyring.layer.pipe(Layer.provide(MasterKey.layerRandom), Layer.provide(storage)))
+      const ctx = yield* Layer.build(
+        Keyring.layerWith(options).pipe(Layer.provide(MasterKey.layerRandom), Layer.provide(storage))
+      )
       const keyring = Context.get(ctx, Keyring.Keyring)
       yield* keyring.save("openai", Redacted.make("sk-proj-benchmarkbenchmarkbenchmark"))
       const loop = (n: number) =>
