@@ -67,9 +67,12 @@ export const normalizeBaseUrl = (
 ): Effect.Effect<string, AiuError.ConfigError> => {
   const raw = baseUrl ?? defaultBaseUrl
   let url: URL
+  const bare = !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)
   try {
-    // OLLAMA_HOST is often given without a scheme (`127.0.0.1:11434`).
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`)
+    // OLLAMA_HOST is often given without a scheme (`127.0.0.1:11434`), or as a bare host
+    // (`0.0.0.0`), which Ollama reads as port 11434.
+    url = new URL(bare ? `http://${raw}` : raw)
+    if (bare && url.port === "") url.port = "11434"
   } catch {
     return Effect.fail(new AiuError.ConfigError({ message: `${providerId}: baseUrl is not a URL`, key: "baseUrl" }))
   }

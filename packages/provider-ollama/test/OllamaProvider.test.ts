@@ -391,6 +391,8 @@ describe("OllamaProvider", () => {
         "http://127.0.0.1:11434"
       )
       assert.strictEqual(yield* OllamaClient.normalizeBaseUrl("ollama", "https://ollama.com"), "https://ollama.com")
+      assert.strictEqual(yield* OllamaClient.normalizeBaseUrl("ollama", "0.0.0.0"), "http://0.0.0.0:11434")
+      assert.strictEqual(yield* OllamaClient.normalizeBaseUrl("ollama", undefined), "http://127.0.0.1:11434")
       const { provider } = yield* setup()
       const bad = yield* Effect.flip(
         provider.chat({
