@@ -23,7 +23,7 @@ import * as RateLimitRedis from "@aiu/transport/RateLimit/Redis"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import { descriptors } from "./Descriptors.js"
+import { descriptors, presets } from "./Descriptors.js"
 
 type SetupError = StorageError | ConfigError | KeyringLocked
 

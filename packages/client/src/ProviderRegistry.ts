@@ -73,6 +73,12 @@ export interface Options {
   readonly descriptors: ReadonlyArray<Provider.Descriptor<HttpTransport>>
   /** Registered providers (from the provider table or configuration). */
   readonly providers?: ReadonlyArray<ProviderSettings>
+  /**
+   * Well-known servers by provider id (`groq`, `deepseek`, … of type `openai-compatible`): an id
+   * listed here works unregistered, with the preset's URL and key variable, and a registered
+   * provider of that id and type gets the preset's defaults.
+   */
+  readonly presets?: Readonly<Record<string, Provider.Descriptor<HttpTransport>>>
   /** Environment lookup for `*_BASE_URL` defaults of unregistered built-ins (default: none). */
   readonly env?: (name: string) => string | undefined
   /** A default key per provider id, used when a call brings none (e.g. from the environment). */
@@ -93,10 +99,18 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpTransp
     const registered = new Map((options.providers ?? []).map((p) => [p.id, p] as const))
     const built = new Map<string, Entry>()
 
+    const presets = options.presets ?? {}
+    const presetOf = (id: string): Provider.Descriptor<HttpTransport> | undefined =>
+      Object.hasOwn(presets, id) ? presets[id] : undefined
+    const descriptorOf = (settings: ProviderSettings) => {
+      const preset = presetOf(settings.id)
+      return preset !== undefined && preset.type === settings.type ? preset : byType.get(settings.type)
+    }
+
     const settingsOf = (id: string): ProviderSettings | undefined => {
       const row = registered.get(id)
       if (row) return row
-      const descriptor = byType.get(id)
+      const descriptor = byType.get(id) ?? presetOf(id)
       if (!descriptor) return undefined
       const envUrl = descriptor.baseUrlEnv ? options.env?.(descriptor.baseUrlEnv) : undefined
       return { id, type: descriptor.type, baseUrl: envUrl || descriptor.defaultBaseUrl }
@@ -115,7 +129,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpTransp
             })
           )
         }
-        const descriptor = byType.get(settings.type)
+        const descriptor = descriptorOf(settings)
         if (!descriptor) {
           return Effect.fail(
             new ConfigError({
