@@ -206,6 +206,16 @@ export interface Wire {
     readonly embedInputs?: (body: unknown) => ReadonlyArray<string>
     /** How many images the last user message carries (for `supports.imageInput`). */
     readonly imageInputs?: (body: unknown) => number
+    /** Sampling settings as sent (fields the wire cannot carry are undefined). */
+    readonly sampling?: (body: unknown) => {
+      readonly temperature?: number | undefined
+      readonly topP?: number | undefined
+      readonly maxOutputTokens?: number | undefined
+      readonly stop?: ReadonlyArray<string> | undefined
+      readonly seed?: number | undefined
+    }
+    /** The tool choice as sent, normalised. */
+    readonly toolChoice?: (body: unknown) => "auto" | "none" | "required" | { readonly name: string } | undefined
   }
 }
 
@@ -752,6 +762,60 @@ export const suite = (target: Target): void => {
             })
           )
         }
+      }
+
+      // ---------------------------------------------------------------- request mapping
+      if (wire.read.sampling !== undefined) {
+        const sampling = wire.read.sampling
+        it.scoped("request: temperature, top-p, max output tokens, stop and seed reach the wire", () =>
+          Effect.gen(function* () {
+            const { server, provider } = yield* setup()
+            route(
+              server,
+              wire.chatRoute({ model, stream: false }),
+              wire.text({ model, text: "ok", usage: { input: 1, output: 1 }, requestId: REQUEST_ID })
+            )
+            yield* provider.chat({
+              ...user("hi"),
+              temperature: 0.3,
+              topP: 0.9,
+              maxOutputTokens: 77,
+              stop: ["END"],
+              seed: 42
+            })
+            const sent = sampling(server.requests[0]?.json)
+            assert.strictEqual(sent.temperature, 0.3)
+            assert.strictEqual(sent.topP, 0.9)
+            assert.strictEqual(sent.maxOutputTokens, 77)
+            assert.deepStrictEqual(sent.stop, ["END"])
+            if (sent.seed !== undefined) assert.strictEqual(sent.seed, 42)
+          })
+        )
+      }
+
+      if (supports.tools && wire.read.toolChoice !== undefined) {
+        const toolChoice = wire.read.toolChoice
+        const choices: ReadonlyArray<Chat.ToolChoice> = [
+          "auto",
+          "none",
+          "required",
+          { type: "tool", name: "get_weather" }
+        ]
+        it.scoped("request: every tool choice reaches the wire", () =>
+          Effect.gen(function* () {
+            const { server, provider } = yield* setup()
+            route(
+              server,
+              wire.chatRoute({ model, stream: false }),
+              wire.text({ model, text: "ok", usage: { input: 1, output: 1 }, requestId: REQUEST_ID })
+            )
+            for (const choice of choices) {
+              yield* provider.chat({ ...user("weather?"), tools: [weatherTool], toolChoice: choice })
+              const sent = toolChoice(server.requests.at(-1)?.json)
+              assert.deepStrictEqual(sent, typeof choice === "string" ? choice : { name: choice.name })
+            }
+          })
+        )
       }
 
       // ---------------------------------------------------------------- reasoning

@@ -491,6 +491,22 @@ export const read = {
     const rf = isObj(body) ? body.response_format : undefined
     return isObj(rf) && isObj(rf.json_schema) ? rf.json_schema.schema : undefined
   },
+  sampling: (body: unknown) => {
+    const b = isObj(body) ? body : {}
+    const n = (v: unknown) => (typeof v === "number" ? v : undefined)
+    return {
+      temperature: n(b.temperature),
+      topP: n(b.top_p),
+      maxOutputTokens: n(b.max_completion_tokens) ?? n(b.max_tokens),
+      stop: Array.isArray(b.stop) ? b.stop.map(String) : typeof b.stop === "string" ? [b.stop] : undefined,
+      seed: n(b.seed)
+    }
+  },
+  toolChoice: (body: unknown): "auto" | "none" | "required" | { readonly name: string } | undefined => {
+    const c = isObj(body) ? body.tool_choice : undefined
+    if (c === "auto" || c === "none" || c === "required") return c
+    return isObj(c) && isObj(c.function) && typeof c.function.name === "string" ? { name: c.function.name } : undefined
+  },
   imageInputs: (body: unknown): number => {
     const m = messagesOf(body)
       .filter((x) => x.role === "user")
