@@ -70,6 +70,7 @@ export const providers: Layer.Layer<
     const transport = NodeHttpTransport.layer().pipe(Layer.provide(rateLimit))
     return ProviderRegistry.layer({
       descriptors,
+      presets,
       providers: rows.map((row) => ({
         id: row.id,
         type: row.type,
