@@ -127,10 +127,10 @@ export default async function run(): Promise<Array<Row>> {
       "HttpTransport.request": () => Effect.runPromise(transport.request(req, Completion))
     }
     if (section("request")) progress("requests: warm-up")
-    if (section("request")) for (const [, call] of Object.entries(clients)) await load(call, 3000, 8)() // warm-up
+    if (section("request")) for (const [, call] of Object.entries(clients)) await load(call, 2500, 8)() // warm-up
     for (const concurrency of section("request") ? [1, 64] : []) {
       progress(`requests: c=${concurrency}`)
-      const n = concurrency === 1 ? 3000 : 6000
+      const n = concurrency === 1 ? 2000 : 4000
       const per: Record<string, Array<number>> = {}
       for (let round = 0; round < 3; round++) {
         for (const [name, call] of Object.entries(clients)) {
@@ -155,6 +155,7 @@ export default async function run(): Promise<Array<Row>> {
 
     // ---- one 1,000-chunk stream: wall and CPU -----------------------------------------------
     const streamUrl = (n: number, delay = 0) => `${url}/v1/stream?n=${n}&delay=${delay}`
+    let onEvent = () => {}
     const naiveFetch = async (u: string) => {
       const r = await fetch(u, { method: "POST", headers, body })
       const reader = r.body!.getReader()
@@ -172,6 +173,7 @@ export default async function run(): Promise<Array<Row>> {
           if (data !== "[DONE]") {
             JSON.parse(data)
             count++
+            onEvent()
           }
         }
       }
@@ -207,6 +209,7 @@ export default async function run(): Promise<Array<Row>> {
                   if (e.data !== "[DONE]") {
                     JSON.parse(e.data)
                     count++
+                    onEvent()
                   }
                 }
               })
@@ -272,16 +275,26 @@ export default async function run(): Promise<Array<Row>> {
           gc()
           const m0 = process.memoryUsage()
           const base0 = m0.heapUsed + m0.arrayBuffers
-          let peak = 0
-          const sampler = setInterval(() => {
-            const m = process.memoryUsage()
-            peak = Math.max(peak, m.heapUsed + m.arrayBuffers - base0)
-          }, 10)
+          // Retained memory per open stream: measured once every stream has delivered 20 of its
+          // 100 events (all 500 are open), after a full GC so garbage does not count.
+          let events = 0
+          let retained = 0
+          let measured = false
+          onEvent = () => {
+            events++
+            if (!measured && events >= 500 * 20) {
+              measured = true
+              gc()
+              const m = process.memoryUsage()
+              retained = m.heapUsed + m.arrayBuffers - base0
+            }
+          }
           const { cpuUs } = await cpuOf(async () => {
             const counts = await Promise.all(Array.from({ length: 500 }, () => f(streamUrl(100, 10))))
             if (counts.some((c) => c !== 100)) throw new Error(`${name}: lost events`)
           })
-          clearInterval(sampler)
+          onEvent = () => {}
+          const peak = retained
           const r = results[name] ?? { cpu: [], mem: [] }
           results[name] = r
           r.cpu.push(cpuUs / 500 / 1000)
