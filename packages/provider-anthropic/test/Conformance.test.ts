@@ -18,7 +18,9 @@ Conformance.suite({
     requiresKey: true,
     // No HTTP error means "content filtered" on Anthropic: a refusal is `stop_reason: "refusal"`.
     errors: Conformance.allErrorKinds.filter((k) => k !== "content-filter"),
-    streamErrors: ["overloaded", "server", "rate-limit"]
+    streamErrors: ["overloaded", "server", "rate-limit"],
+    reasoning: true,
+    imageInput: true
   },
   wire: FakeAnthropic.wire
 })

@@ -27,7 +27,9 @@ Conformance.suite({
     requiresKey: true,
     requestIds: false,
     errors: Conformance.allErrorKinds,
-    streamErrors: ["overloaded", "server", "rate-limit"]
+    streamErrors: ["overloaded", "server", "rate-limit"],
+    reasoning: true,
+    imageInput: true
   },
   wire: FakeGoogle.wire
 })

@@ -14,6 +14,8 @@ export interface Usage {
   readonly output_tokens: number
   readonly cache_creation_input_tokens?: number
   readonly cache_read_input_tokens?: number
+  /** Reported by newer API versions as `output_tokens_details.thinking_tokens`. */
+  readonly thinking_tokens?: number
 }
 
 /** A response content block, as the Messages API returns it. */
@@ -41,6 +43,7 @@ const fullUsage = (u: Usage) => ({
   cache_creation_input_tokens: u.cache_creation_input_tokens ?? 0,
   cache_read_input_tokens: u.cache_read_input_tokens ?? 0,
   output_tokens: u.output_tokens,
+  ...(u.thinking_tokens !== undefined ? { output_tokens_details: { thinking_tokens: u.thinking_tokens } } : {}),
   service_tier: "standard"
 })
 
@@ -168,7 +171,10 @@ export const streamEvents = (options: {
         input_tokens: usage.input_tokens,
         cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
         cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
-        output_tokens: usage.output_tokens
+        output_tokens: usage.output_tokens,
+        ...(usage.thinking_tokens !== undefined
+          ? { output_tokens_details: { thinking_tokens: usage.thinking_tokens } }
+          : {})
       }
     })
   )
@@ -375,6 +381,33 @@ export const wire: Conformance.Wire = {
       ],
       { requestId: id }
     ),
+  reasoning: ({ model, reasoning, text, usage, stream: streamed, requestId: id }) => {
+    const u = { input_tokens: usage.input, output_tokens: usage.output, thinking_tokens: usage.reasoning }
+    const signature = "EqQBCkYIBxgCKkBfakeSignatureForConformance0123456789"
+    if (!streamed) {
+      return message({
+        content: [
+          { type: "thinking", thinking: reasoning, signature },
+          { type: "text", text }
+        ],
+        model,
+        usage: u,
+        requestId: id
+      })
+    }
+    const cut = Math.floor(reasoning.length / 2)
+    return stream(
+      streamEvents({
+        blocks: [
+          { type: "thinking", pieces: [reasoning.slice(0, cut), reasoning.slice(cut)], signature },
+          { type: "text", pieces: [text] }
+        ],
+        model,
+        usage: u
+      }),
+      { requestId: id }
+    )
+  },
   modelsRoute: { method: "GET", path: "/v1/models" },
   models: (ids) =>
     json(200, {
@@ -412,6 +445,13 @@ export const wire: Conformance.Wire = {
     responseSchema: (body) => {
       const b = body as Body | undefined
       return b?.tools?.find((t) => t.name === "json")?.input_schema ?? b?.output_config?.format?.schema
+    },
+    imageInputs: (body) => {
+      const messages = (body as Body | undefined)?.messages ?? []
+      const last = [...messages].reverse().find((m) => m.role === "user")
+      return last === undefined || typeof last.content === "string"
+        ? 0
+        : last.content.filter((b) => b.type === "image").length
     }
   }
 }

@@ -251,6 +251,8 @@ interface Body {
     readonly role?: string
     readonly parts?: ReadonlyArray<{
       readonly text?: string
+      readonly inlineData?: unknown
+      readonly fileData?: unknown
       readonly functionResponse?: { readonly id?: string; readonly name?: string; readonly response?: unknown }
     }>
   }>
@@ -298,6 +300,24 @@ export const wire: Conformance.Wire = {
       errorObject(code, status, message)
     ])
   },
+  reasoning: ({ model, reasoning, text, usage, stream: streamed }) => {
+    const u = {
+      promptTokenCount: usage.input,
+      candidatesTokenCount: usage.output - usage.reasoning,
+      thoughtsTokenCount: usage.reasoning
+    }
+    if (!streamed) {
+      return response({ parts: [{ text: reasoning, thought: true }, { text }], model, usage: u })
+    }
+    return stream([
+      responseObject({
+        parts: [{ text: reasoning, thought: true }],
+        model,
+        usage: { promptTokenCount: usage.input, thoughtsTokenCount: usage.reasoning }
+      }),
+      responseObject({ parts: [{ text }], model, usage: u, finishReason: "STOP" })
+    ])
+  },
   modelsRoute: { method: "GET", path: "/v1beta/models" },
   models: (ids) =>
     json(200, {
@@ -342,6 +362,11 @@ export const wire: Conformance.Wire = {
     responseSchema: (body) => {
       const config = (body as Body | undefined)?.generationConfig
       return config?.responseJsonSchema ?? config?.responseSchema
+    },
+    imageInputs: (body) => {
+      const contents = (body as Body | undefined)?.contents ?? []
+      const last = [...contents].reverse().find((c) => c.role === "user")
+      return (last?.parts ?? []).filter((p) => p.inlineData !== undefined || p.fileData !== undefined).length
     },
     embedInputs: (body) =>
       ((body as Body | undefined)?.requests ?? []).map((r) =>
