@@ -98,7 +98,8 @@ const mysqlAdmin = (url: string) =>
   )
 
 /**
- * A fresh database on the MySQL / MariaDB server at `url` (its user needs CREATE and DROP).
+ * A fresh database on the MySQL / MariaDB server at `url` when its user may create one; else the
+ * URL's own database.
  * @since 0.1.0
  * @category layers
  */
@@ -106,14 +107,19 @@ export const layerMysqlIsolated = (url: string): Layer.Layer<SqlClient.SqlClient
   Layer.unwrapScoped(
     Effect.gen(function* () {
       const db = `aiu_t_${suffix()}`
-      yield* Effect.acquireRelease(
-        Effect.scoped(
-          Effect.flatMap(mysqlAdmin(url), (sql) => sql.unsafe(`CREATE DATABASE ${db}`)).pipe(
-            Effect.mapError(toStorageError("TestDatabase.mysql"))
-          )
+      const created = yield* Effect.acquireRelease(
+        Effect.scoped(Effect.flatMap(mysqlAdmin(url), (sql) => sql.unsafe(`CREATE DATABASE ${db}`))).pipe(
+          Effect.as(true),
+          // A user limited to one database (CI's `aiu` on `aiu_test`) cannot create another: the
+          // suites then share the URL's database, which their unique ids make safe.
+          Effect.catchAll(() => Effect.succeed(false))
         ),
-        () => Effect.ignore(Effect.scoped(Effect.flatMap(mysqlAdmin(url), (sql) => sql.unsafe(`DROP DATABASE ${db}`))))
+        (created) =>
+          created
+            ? Effect.ignore(Effect.scoped(Effect.flatMap(mysqlAdmin(url), (sql) => sql.unsafe(`DROP DATABASE ${db}`))))
+            : Effect.void
       )
+      if (!created) return Database.layerMysql({ url: Redacted.make(url) })
       const u = new URL(url)
       u.pathname = `/${db}`
       return Database.layerMysql({ url: Redacted.make(u.toString()) })
