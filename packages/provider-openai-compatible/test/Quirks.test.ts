@@ -120,6 +120,28 @@ it.layer(NodeHttpTransport.layer())("quirks", (it) => {
     })
   )
 
+  it.scoped("deepseek under load: keep-alive comments in a stream, blank lines before a JSON body", () =>
+    Effect.gen(function* () {
+      const { server, provider } = yield* setup("deepseek")
+      const events = FakeOpenAi.streamEvents(["Hel", "lo"])
+      server.script("POST", "/v1/chat/completions", [
+        {
+          status: 200,
+          headers: { "content-type": "text/event-stream" },
+          body: [": keep-alive\n\n", ": keep-alive\n\n", ...events.flatMap((e) => [e, ": keep-alive\n\n"])]
+        },
+        { ...FakeOpenAi.completion("whole"), body: ["\n\n\n", "\n", String(FakeOpenAi.completion("whole").body)] }
+      ])
+      const streamed = yield* Stream.runCollect(
+        provider.chatStream({ model: "deepseek-chat", messages: [{ role: "user", content: "hi" }] })
+      )
+      const text = [...streamed].flatMap((c) => (c.type === "text-delta" ? [c.text] : [])).join("")
+      assert.strictEqual(text, "Hello")
+      const whole = yield* provider.chat({ model: "deepseek-chat", messages: [{ role: "user", content: "hi" }] })
+      assert.strictEqual(whole.text, "whole")
+    })
+  )
+
   it.effect("configuration: no base URL without a preset is a ConfigError; bad quirks name the field", () =>
     Effect.gen(function* () {
       const none = yield* Effect.flip(OpenAiCompatibleProvider.make({ id: "mystery" }))

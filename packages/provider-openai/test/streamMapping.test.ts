@@ -82,6 +82,19 @@ describe("streamMapping", () => {
     assert.strictEqual(error?._tag, "ProviderOverloaded")
   })
 
+  it("an SSE event named error carries the error itself", () => {
+    const m = makeChatStreamMapper({ provider: "p", requestId: "r" })
+    const e = m.event(
+      {
+        event: "error",
+        id: undefined,
+        data: JSON.stringify({ message: "Rate limit", type: "rate_limit_error", code: "rate_limit_exceeded" })
+      },
+      []
+    )
+    assert.strictEqual(e?._tag, "RateLimited")
+  })
+
   it("a stream that ends with neither finish reason nor [DONE] is StreamInterrupted; bad JSON is a decode error", () => {
     assert.strictEqual(run([chunk({ content: "x" })], false).error?._tag, "StreamInterrupted")
     const m = makeChatStreamMapper({ provider: "p", requestId: undefined })

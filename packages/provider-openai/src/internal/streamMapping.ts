@@ -116,9 +116,9 @@ export const makeChatStreamMapper = (ctx: {
       return decodeError(`a stream event is not JSON: ${data.slice(0, 100)}`)
     }
     if (!isObj(json)) return decodeError("a stream event is not a JSON object")
-    if (ev.event === "error" || (json.error !== undefined && json.error !== null)) {
-      return mapStreamError(json, ctx)
-    }
+    if (json.error !== undefined && json.error !== null) return mapStreamError(json, ctx)
+    // an SSE event named `error` whose payload is the error itself
+    if (ev.event === "error") return mapStreamError({ error: json }, ctx)
     if (!metadataSent) {
       const id = typeof json.id === "string" && json.id.length > 0 ? json.id : undefined
       const model = typeof json.model === "string" && json.model.length > 0 ? json.model : undefined
