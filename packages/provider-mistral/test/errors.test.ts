@@ -51,6 +51,7 @@ describe("errors", () => {
     assert.strictEqual(tag(403, "Forbidden"), "PermissionDenied")
     assert.strictEqual(tag(404, "Invalid model"), "ModelNotFound")
     assert.strictEqual(tag(429, "Requests rate limit exceeded"), "RateLimited")
+    assert.strictEqual(tag(429, "Too many tokens per minute: rate limit exceeded"), "RateLimited")
     assert.strictEqual(tag(429, "Monthly quota exhausted for this workspace"), "QuotaExceeded")
     assert.strictEqual(tag(429, "Service tier capacity exceeded for this model"), "ProviderOverloaded")
     assert.strictEqual(

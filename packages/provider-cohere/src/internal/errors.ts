@@ -56,7 +56,9 @@ export const classify = (input: Classify): AiuError.ProviderFailure => {
     ...(input.requestId !== undefined ? { requestId: input.requestId } : {})
   }
   const retryAfter = input.retryAfterMs !== undefined ? { retryAfter: Duration.millis(input.retryAfterMs) } : {}
-  if (contextPattern.test(text)) return new AiuError.ContextLengthExceeded(base)
+  // A rate limit may speak of tokens too: only a rejected request can be a context overflow.
+  const rejected = status === undefined || status === 400 || status === 413 || status === 422
+  if (rejected && contextPattern.test(text)) return new AiuError.ContextLengthExceeded(base)
   switch (status) {
     case 401:
     case 498:

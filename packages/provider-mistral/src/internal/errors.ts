@@ -78,7 +78,9 @@ export const classify = (input: Classify): AiuError.ProviderFailure => {
   const retryAfter = input.retryAfterMs !== undefined ? { retryAfter: Duration.millis(input.retryAfterMs) } : {}
   const kind = `${body.type ?? ""} ${body.code ?? ""}`
   const haystack = `${kind} ${text}`
-  if (contextPattern.test(haystack)) return new AiuError.ContextLengthExceeded(base)
+  // A rate limit may speak of tokens too: only a rejected request can be a context overflow.
+  const rejected = status === undefined || status === 400 || status === 413 || status === 422
+  if (rejected && contextPattern.test(haystack)) return new AiuError.ContextLengthExceeded(base)
   switch (status) {
     case 401:
       return new AiuError.AuthenticationError(base)
