@@ -168,6 +168,8 @@ export const suite = (backend: TestDatabase.Backend) => {
           // The same version twice violates the unique constraint: a typed StorageError.
           const dup = yield* Effect.flip(repo.insert({ ...base, id: uid("k"), version: 2 }))
           assert.strictEqual(dup._tag, "StorageError")
+          // Leave no active fake key behind: a keyring sharing this database exports active keys.
+          assert.isTrue(yield* repo.revoke(resealed.id, new Date(4000)))
         })
       )
 
