@@ -7,16 +7,16 @@
 import type { ChatRequest } from "@aiu/core/Chat"
 import * as StreamChunk from "@aiu/core/StreamChunk"
 import type { Reply } from "@aiu/testing/FakeProviderServer"
+import * as Recordings from "@aiu/testing/Recordings"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import * as Httprr from "./utils/httprr.js"
 import { fixture, once, resplit, setup, statusOf } from "./utils/harness.js"
 
-const replay = (exchange: Httprr.Exchange, pieces: ReadonlyArray<Uint8Array>): Reply => ({
-  status: exchange.status,
-  headers: { "content-type": exchange.headers["content-type"] ?? "application/json" },
+const replay = (exchange: Recordings.Exchange, pieces: ReadonlyArray<Uint8Array>): Reply => ({
+  status: exchange.response.status,
+  headers: { "content-type": exchange.response.headers["content-type"] ?? "application/json" },
   body: pieces
 })
 
@@ -30,15 +30,15 @@ const splits = (bytes: Uint8Array) => [
 describe("Ollama recordings", () => {
   it.live("langchaingo.TestClient_GenerateChatStream.httprr: NDJSON content deltas, done line with counts", () =>
     Effect.gen(function* () {
-      const [exchange] = Httprr.parse(fixture("langchaingo.TestClient_GenerateChatStream.httprr"))
-      assert.strictEqual(exchange?.headers["transfer-encoding"], "chunked")
+      const [exchange] = Recordings.loadHttprr("ollama/langchaingo.TestClient_GenerateChatStream.httprr")
+      assert.strictEqual(exchange?.response.headers["transfer-encoding"], "chunked")
       const request: ChatRequest = {
         model: "gemma3:1b",
         messages: [{ role: "user", content: "Count from 1 to 5" }],
         maxOutputTokens: 50,
         temperature: 0
       }
-      for (const { name, pieces } of splits(exchange!.body)) {
+      for (const { name, pieces } of splits(exchange!.response.body)) {
         const { provider, server } = yield* setup()
         server.route("POST", "/api/chat", replay(exchange!, pieces))
         const chunks = Chunk.toArray(yield* Stream.runCollect(provider.chatStream(request)))
@@ -61,8 +61,8 @@ describe("Ollama recordings", () => {
 
   it.live("langchaingo.TestClient_CreateEmbedding.httprr: one 768-dim vector, prompt_eval_count", () =>
     Effect.gen(function* () {
-      const [exchange] = Httprr.parse(fixture("langchaingo.TestClient_CreateEmbedding.httprr"))
-      for (const { name, pieces } of splits(exchange!.body)) {
+      const [exchange] = Recordings.loadHttprr("ollama/langchaingo.TestClient_CreateEmbedding.httprr")
+      for (const { name, pieces } of splits(exchange!.response.body)) {
         const { provider, server } = yield* setup()
         server.route("POST", "/api/embed", replay(exchange!, pieces))
         const response = yield* provider.embed({ model: "nomic-embed-text", input: ["Hello world"] })
@@ -79,9 +79,9 @@ describe("Ollama recordings", () => {
 
   it.live("langchaingo.TestToolCall.at-2128f982.httprr: 400 `does not support tools` → InvalidRequest", () =>
     Effect.gen(function* () {
-      const [exchange] = Httprr.parse(fixture("langchaingo.TestToolCall.at-2128f982.httprr"))
+      const [exchange] = Recordings.loadHttprr("ollama/langchaingo.TestToolCall.at-2128f982.httprr")
       const { provider, server } = yield* setup()
-      server.route("POST", "/api/chat", replay(exchange!, [exchange!.body]))
+      server.route("POST", "/api/chat", replay(exchange!, [exchange!.response.body]))
       const error = yield* Effect.flip(
         provider.chat(
           {
