@@ -369,9 +369,11 @@ export default async function run(): Promise<Array<Row>> {
     const mb = whole.length / 1024 / 1024
     for (const [reading, chunks] of Object.entries(readings)) {
       const speeds: Record<string, Array<number>> = {}
-      // Best of 9 interleaved rounds: on a shared machine the fastest round is the least disturbed.
-      for (let round = 0; round < 9; round++) {
-        for (const [name, f] of Object.entries(decoders)) {
+      // Best of 11 interleaved rounds (order alternating): on a shared machine the fastest round is the least disturbed.
+      for (let round = 0; round < 11; round++) {
+        const order = Object.entries(decoders)
+        if (round % 2 === 1) order.reverse()
+        for (const [name, f] of order) {
           const t0 = performance.now()
           const n = f(chunks)
           const s = (performance.now() - t0) / 1000
