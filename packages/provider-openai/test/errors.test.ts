@@ -57,6 +57,16 @@ describe("errors", () => {
         "InvalidRequest"
       ],
       [500, err("The server had an error", "server_error", null), "ProviderError"],
+      // a TPM rate limit that mentions tokens stays a rate limit
+      [
+        429,
+        err(
+          "Request too large: too many tokens per min (TPM): Limit 30000, Requested 40000",
+          "tokens",
+          "rate_limit_exceeded"
+        ),
+        "RateLimited"
+      ],
       // vLLM's flat body
       [
         400,

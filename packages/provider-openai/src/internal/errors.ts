@@ -63,10 +63,13 @@ const classify = (status: number | undefined, f: ErrorFields | undefined): Kind 
   const code = f?.code?.toLowerCase() ?? ""
   const type = f?.type?.toLowerCase() ?? ""
   const message = f?.message?.toLowerCase() ?? ""
+  // A 429 that talks about tokens per minute is a rate limit: the message decides only for rejected requests.
+  const rejected = status === undefined || status === 400 || status === 413 || status === 422
   if (
     code === "context_length_exceeded" ||
     code === "string_above_max_length" ||
-    /maximum context length|context window|context_length|too many tokens|prompt is too long/.test(message)
+    (rejected &&
+      /maximum context length|context window|context_length|too many tokens|prompt is too long/.test(message))
   )
     return "context-length"
   if (
