@@ -6,10 +6,11 @@
 import type { ChatRequest } from "@aiu/core/Chat"
 import * as StreamChunk from "@aiu/core/StreamChunk"
 import type { Reply } from "@aiu/testing/FakeProviderServer"
+import * as Recordings from "@aiu/testing/Recordings"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { chunksToSse, fixture, fixtureText, resplit, setup } from "./utils/harness.js"
+import { setup } from "./utils/harness.js"
 
 const request: ChatRequest = { model: "mistral-small-latest", messages: [{ role: "user", content: "hi" }] }
 
@@ -25,12 +26,12 @@ const jsonReply = (bytes: Uint8Array): Reply => ({
   body: bytes
 })
 
-/** Whole, and re-split into 1-, 7- and 64-byte pieces. */
+/** Whole, one byte per piece, and cut at seeded random positions. */
 const splits = (bytes: Uint8Array) => [
   { name: "whole", pieces: [bytes] },
-  { name: "1-byte", pieces: resplit(bytes, 1) },
-  { name: "7-byte", pieces: resplit(bytes, 7) },
-  { name: "64-byte", pieces: resplit(bytes, 64) }
+  { name: "1-byte", pieces: Recordings.resplit(bytes, 0) },
+  { name: "random, seed 7", pieces: Recordings.resplit(bytes, 7) },
+  { name: "random, seed 1234", pieces: Recordings.resplit(bytes, 1234) }
 ]
 
 const streamed = (bytes: Uint8Array) =>
@@ -48,7 +49,7 @@ const streamed = (bytes: Uint8Array) =>
 describe("Mistral recordings", () => {
   it.live("llm-mistral.magistral-stream.sse: raw SSE with `p` padding, usage in the last chunk", () =>
     Effect.gen(function* () {
-      for (const { name, response } of yield* streamed(fixture("llm-mistral.magistral-stream.sse"))) {
+      for (const { name, response } of yield* streamed(Recordings.read("mistral/llm-mistral.magistral-stream.sse"))) {
         assert.strictEqual(response.text, "323", name)
         assert.strictEqual(response.id, "9bc79f2031ee479486a36543066c2a1c")
         assert.strictEqual(response.model, "magistral-small-latest")
@@ -69,7 +70,7 @@ describe("Mistral recordings", () => {
   it.live("vercel.mistral-text.chunks.txt: text deltas, empty last delta with finish and usage", () =>
     Effect.gen(function* () {
       for (const { chunks, name, response } of yield* streamed(
-        chunksToSse(fixtureText("vercel.mistral-text.chunks.txt"))
+        Recordings.loadChunks("mistral/vercel.mistral-text.chunks.txt", "data-done")
       )) {
         assert.strictEqual(response.text, "Hello, world! This is a test response.", name)
         assert.deepStrictEqual(
@@ -92,7 +93,7 @@ describe("Mistral recordings", () => {
   it.live("vercel.mistral-tool-call.chunks.txt: a whole tool call (no index, no type) with finish and usage", () =>
     Effect.gen(function* () {
       for (const { chunks, name, response } of yield* streamed(
-        chunksToSse(fixtureText("vercel.mistral-tool-call.chunks.txt"))
+        Recordings.loadChunks("mistral/vercel.mistral-tool-call.chunks.txt", "data-done")
       )) {
         assert.deepStrictEqual(
           response.toolCalls,
@@ -123,7 +124,7 @@ describe("Mistral recordings", () => {
   it.live("vercel.mistral-reasoning.chunks.txt: thinking chunks → reasoning deltas, then text", () =>
     Effect.gen(function* () {
       for (const { chunks, name, response } of yield* streamed(
-        chunksToSse(fixtureText("vercel.mistral-reasoning.chunks.txt"))
+        Recordings.loadChunks("mistral/vercel.mistral-reasoning.chunks.txt", "data-done")
       )) {
         assert.deepStrictEqual(
           chunks.filter((c) => c.type === "reasoning-delta" || c.type === "text-delta"),
@@ -146,7 +147,7 @@ describe("Mistral recordings", () => {
   it.live("vercel.mistral-tool-call.json: non-streaming tool call without `type`", () =>
     Effect.gen(function* () {
       const { provider, server } = yield* setup()
-      server.route("POST", "/v1/chat/completions", jsonReply(fixture("vercel.mistral-tool-call.json")))
+      server.route("POST", "/v1/chat/completions", jsonReply(Recordings.read("mistral/vercel.mistral-tool-call.json")))
       const response = yield* provider.chat(request)
       assert.deepStrictEqual(response.toolCalls, [
         { type: "tool-call", id: "gSIMJiOkT", name: "weather", arguments: '{"location": "San Francisco"}' }
@@ -162,7 +163,7 @@ describe("Mistral recordings", () => {
   it.live("vercel.mistral-reasoning.json: content as an array of thinking + text chunks", () =>
     Effect.gen(function* () {
       const { provider, server } = yield* setup()
-      server.route("POST", "/v1/chat/completions", jsonReply(fixture("vercel.mistral-reasoning.json")))
+      server.route("POST", "/v1/chat/completions", jsonReply(Recordings.read("mistral/vercel.mistral-reasoning.json")))
       const response = yield* provider.chat({ ...request, model: "magistral-medium-2507" })
       assert.deepStrictEqual(response.content, [
         { type: "reasoning", text: "The user is asking for 2+2. This is basic arithmetic. 2+2=4." },
@@ -177,7 +178,11 @@ describe("Mistral recordings", () => {
   it.live("semantic-kernel.embeddings_response.json: two 1024-dim vectors in index order, usage", () =>
     Effect.gen(function* () {
       const { provider, server } = yield* setup()
-      server.route("POST", "/v1/embeddings", jsonReply(fixture("semantic-kernel.embeddings_response.json")))
+      server.route(
+        "POST",
+        "/v1/embeddings",
+        jsonReply(Recordings.read("mistral/semantic-kernel.embeddings_response.json"))
+      )
       const response = yield* provider.embed({ model: "mistral-embed", input: ["Hello", "world"] })
       assert.strictEqual(response.embeddings.length, 2)
       assert.deepStrictEqual(

@@ -12,7 +12,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { fixture, once, resplit, setup, statusOf } from "./utils/harness.js"
+import { once, setup, statusOf } from "./utils/harness.js"
 
 const replay = (exchange: Recordings.Exchange, pieces: ReadonlyArray<Uint8Array>): Reply => ({
   status: exchange.response.status,
@@ -22,9 +22,9 @@ const replay = (exchange: Recordings.Exchange, pieces: ReadonlyArray<Uint8Array>
 
 const splits = (bytes: Uint8Array) => [
   { name: "whole", pieces: [bytes] },
-  { name: "1-byte", pieces: resplit(bytes, 1) },
-  { name: "7-byte", pieces: resplit(bytes, 7) },
-  { name: "100-byte", pieces: resplit(bytes, 100) }
+  { name: "1-byte", pieces: Recordings.resplit(bytes, 0) },
+  { name: "random, seed 7", pieces: Recordings.resplit(bytes, 7) },
+  { name: "random, seed 1234", pieces: Recordings.resplit(bytes, 1234) }
 ]
 
 describe("Ollama recordings", () => {
@@ -118,7 +118,7 @@ describe("Ollama recordings", () => {
     "semantic-kernel.chat_completion_function_call_response.txt: native tool call, arguments as an object, no id",
     () =>
       Effect.gen(function* () {
-        const bytes = fixture("semantic-kernel.chat_completion_function_call_response.txt")
+        const bytes = Recordings.read("ollama/semantic-kernel.chat_completion_function_call_response.txt")
         for (const { name, pieces } of splits(bytes)) {
           const { provider, server } = yield* setup()
           server.route("POST", "/api/chat", {

@@ -4,26 +4,7 @@ import * as NodeHttpTransport from "@aiu/transport/NodeHttpTransport"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import * as fs from "node:fs"
 import * as MistralProvider from "../../src/MistralProvider.js"
-
-export const fixturesDir = new URL("../../../testing/fixtures/mistral/", import.meta.url)
-
-export const fixture = (name: string): Uint8Array => new Uint8Array(fs.readFileSync(new URL(name, fixturesDir)))
-export const fixtureText = (name: string): string => fs.readFileSync(new URL(name, fixturesDir), "utf8")
-
-/** Re-splits bytes into pieces of `size` bytes (UTF-8 sequences and SSE lines cut anywhere). */
-export const resplit = (bytes: Uint8Array, size: number): Array<Uint8Array> => {
-  const out: Array<Uint8Array> = []
-  for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size))
-  return out
-}
-
-/** A vercel `*.chunks.txt` (NDJSON of SSE payloads) framed as Mistral sends it: `data: …\n\n` + `[DONE]`. */
-export const chunksToSse = (text: string): Uint8Array => {
-  const lines = text.split("\n").filter((l) => l.length > 0)
-  return new TextEncoder().encode(lines.map((l) => `data: ${l}\n\n`).join("") + "data: [DONE]\n\n")
-}
 
 export const apiKey = Redacted.make("test-mistral-key")
 

@@ -3,19 +3,7 @@ import * as FakeProviderServer from "@aiu/testing/FakeProviderServer"
 import * as NodeHttpTransport from "@aiu/transport/NodeHttpTransport"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as fs from "node:fs"
 import * as OllamaProvider from "../../src/OllamaProvider.js"
-
-export const fixturesDir = new URL("../../../testing/fixtures/ollama/", import.meta.url)
-
-export const fixture = (name: string): Uint8Array => new Uint8Array(fs.readFileSync(new URL(name, fixturesDir)))
-
-/** Re-splits bytes into pieces of `size` bytes (UTF-8 sequences and lines cut anywhere). */
-export const resplit = (bytes: Uint8Array, size: number): Array<Uint8Array> => {
-  const out: Array<Uint8Array> = []
-  for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size))
-  return out
-}
 
 /** A fake server plus an Ollama adapter pointed at it (no key, as a local Ollama). */
 export const setup = (config?: Partial<Provider.AdapterConfig>) =>
