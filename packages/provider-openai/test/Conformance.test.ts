@@ -48,3 +48,27 @@ Conformance.suite({
   },
   wire: FakeOpenAi.wire
 })
+
+// The Responses API path (settings.api = "responses").
+Conformance.suite({
+  name: "openai (Responses API)",
+  model: "gpt-4.1-mini",
+  make: ({ url, apiKey }) =>
+    OpenAiProvider.descriptor.make({ id: "openai", baseUrl: `${url}/v1`, apiKey, settings: { api: "responses" } }),
+  missingKeyHint: "OPENAI_API_KEY",
+  supports: {
+    stream: true,
+    tools: true,
+    parallelToolCalls: true,
+    structuredOutput: true,
+    reasoning: true,
+    imageInput: true,
+    listModels: true,
+    embed: true,
+    generateImage: true,
+    requiresKey: true,
+    errors: Conformance.allErrorKinds,
+    streamErrors: ["overloaded", "server", "quota", "rate-limit"]
+  },
+  wire: FakeOpenAi.responsesWire
+})

@@ -581,3 +581,259 @@ export const makeWire = (options?: {
 
 /** OpenAI itself (`/v1/...`, Bearer). */
 export const wire = makeWire()
+
+// =============================================================================
+// Responses API (`POST /v1/responses`): replies and the conformance wire
+// =============================================================================
+
+const named = (events: ReadonlyArray<Record<string, unknown>>, requestId: string): Reply => ({
+  status: 200,
+  headers: { "content-type": "text/event-stream", "x-request-id": requestId },
+  body: events.map((e, i) => `event: ${String(e.type)}\ndata: ${JSON.stringify({ ...e, sequence_number: i })}\n\n`)
+})
+
+const responsesUsage = (u: { input: number; output: number; reasoning?: number }) => ({
+  input_tokens: u.input,
+  input_tokens_details: { cached_tokens: 0 },
+  output_tokens: u.output,
+  output_tokens_details: { reasoning_tokens: u.reasoning ?? 0 },
+  total_tokens: u.input + u.output
+})
+
+type ResponsesItem = Record<string, unknown>
+
+const responseObject = (
+  model: string,
+  output: ReadonlyArray<ResponsesItem>,
+  usage: { input: number; output: number; reasoning?: number },
+  status = "completed"
+) => ({
+  id: "resp_fake0001",
+  object: "response",
+  created_at: 1_700_000_000,
+  status,
+  error: null,
+  incomplete_details: null,
+  model,
+  output,
+  usage: responsesUsage(usage)
+})
+
+const messageItem = (text: string): ResponsesItem => ({
+  id: "msg_fake0001",
+  type: "message",
+  status: "completed",
+  role: "assistant",
+  content: [{ type: "output_text", text, annotations: [] }]
+})
+
+const callItem = (c: ToolCall, i: number): ResponsesItem => ({
+  id: `fc_fake000${i}`,
+  type: "function_call",
+  status: "completed",
+  call_id: c.id,
+  name: c.name,
+  arguments: JSON.stringify(c.arguments)
+})
+
+/** Streams output items the way the Responses API does (events named after their `type`). */
+const responsesStream = (
+  model: string,
+  items: ReadonlyArray<{ item: ResponsesItem; pieces?: ReadonlyArray<string>; reasoning?: ReadonlyArray<string> }>,
+  usage: { input: number; output: number; reasoning?: number },
+  requestId: string
+): Reply => {
+  const shell = responseObject(model, [], usage, "in_progress")
+  const events: Array<Record<string, unknown>> = [
+    { type: "response.created", response: { ...shell, usage: null } },
+    { type: "response.in_progress", response: { ...shell, usage: null } }
+  ]
+  items.forEach(({ item, pieces, reasoning }, output_index) => {
+    const open =
+      item.type === "function_call"
+        ? { ...item, arguments: "", status: "in_progress" }
+        : { ...item, content: [], summary: [], status: "in_progress" }
+    events.push({ type: "response.output_item.added", output_index, item: open })
+    if (item.type === "message") {
+      events.push({
+        type: "response.content_part.added",
+        item_id: item.id,
+        output_index,
+        content_index: 0,
+        part: { type: "output_text", text: "" }
+      })
+      for (const delta of pieces ?? [])
+        events.push({ type: "response.output_text.delta", item_id: item.id, output_index, content_index: 0, delta })
+      events.push({
+        type: "response.output_text.done",
+        item_id: item.id,
+        output_index,
+        content_index: 0,
+        text: (pieces ?? []).join("")
+      })
+    } else if (item.type === "function_call") {
+      const args = String(item.arguments)
+      const step = Math.max(1, Math.ceil(args.length / 3))
+      for (let i = 0; i < args.length; i += step)
+        events.push({
+          type: "response.function_call_arguments.delta",
+          item_id: item.id,
+          output_index,
+          delta: args.slice(i, i + step)
+        })
+      events.push({ type: "response.function_call_arguments.done", item_id: item.id, output_index, arguments: args })
+    } else if (item.type === "reasoning") {
+      for (const delta of reasoning ?? [])
+        events.push({
+          type: "response.reasoning_summary_text.delta",
+          item_id: item.id,
+          output_index,
+          summary_index: 0,
+          delta
+        })
+    }
+    events.push({ type: "response.output_item.done", output_index, item })
+  })
+  events.push({
+    type: "response.completed",
+    response: responseObject(
+      model,
+      items.map((i) => i.item),
+      usage
+    )
+  })
+  return named(events, requestId)
+}
+
+/** The conformance `Wire` for the Responses API path of an OpenAI-shaped server. */
+export const makeResponsesWire = (options?: {
+  readonly path?: string
+  readonly authHeader?: (key: string) => readonly [string, string]
+}) => {
+  const path = options?.path ?? "/v1/responses"
+  const inputOf = (body: unknown): Array<Obj> =>
+    isObj(body) && Array.isArray(body.input) ? body.input.filter(isObj) : []
+  return {
+    chatRoute: () => ({ method: "POST", path }),
+    text: (p: { model: string; text: string; usage: { input: number; output: number }; requestId: string }) =>
+      json(200, responseObject(p.model, [messageItem(p.text)], p.usage), { "x-request-id": p.requestId }),
+    textStream: (p: {
+      model: string
+      pieces: ReadonlyArray<string>
+      usage: { input: number; output: number }
+      requestId: string
+    }) => responsesStream(p.model, [{ item: messageItem(p.pieces.join("")), pieces: p.pieces }], p.usage, p.requestId),
+    toolCalls: (p: {
+      model: string
+      calls: ReadonlyArray<ToolCall>
+      usage: { input: number; output: number }
+      stream: boolean
+      requestId: string
+    }) =>
+      p.stream
+        ? responsesStream(
+            p.model,
+            p.calls.map((c, i) => ({ item: callItem(c, i) })),
+            p.usage,
+            p.requestId
+          )
+        : json(200, responseObject(p.model, p.calls.map(callItem), p.usage), { "x-request-id": p.requestId }),
+    error: (kind: ErrorKind, p: { requestId: string }) => errorReply(kind, p),
+    streamError: (kind: ErrorKind, p: { model: string; pieces: ReadonlyArray<string>; requestId: string }) => {
+      const s = errorShapes[kind]
+      const item = messageItem(p.pieces.join(""))
+      const shell = responseObject(p.model, [], { input: 0, output: 0 }, "in_progress")
+      return named(
+        [
+          { type: "response.created", response: shell },
+          { type: "response.output_item.added", output_index: 0, item: { ...item, content: [] } },
+          ...p.pieces.map((delta) => ({
+            type: "response.output_text.delta",
+            item_id: item.id,
+            output_index: 0,
+            content_index: 0,
+            delta
+          })),
+          { type: "error", error: { type: s.type, code: s.code, message: s.message, param: s.param ?? null } },
+          {
+            type: "response.failed",
+            response: { ...shell, status: "failed", error: { code: s.code, message: s.message } }
+          }
+        ],
+        p.requestId
+      )
+    },
+    reasoning: (p: {
+      model: string
+      reasoning: string
+      text: string
+      usage: { input: number; output: number; reasoning: number }
+      stream: boolean
+      requestId: string
+    }) => {
+      const reasoningItem = {
+        id: "rs_fake0001",
+        type: "reasoning",
+        summary: [{ type: "summary_text", text: p.reasoning }]
+      }
+      if (!p.stream)
+        return json(200, responseObject(p.model, [reasoningItem, messageItem(p.text)], p.usage), {
+          "x-request-id": p.requestId
+        })
+      const half = Math.ceil(p.reasoning.length / 2)
+      return responsesStream(
+        p.model,
+        [
+          { item: reasoningItem, reasoning: [p.reasoning.slice(0, half), p.reasoning.slice(half)] },
+          { item: messageItem(p.text), pieces: [p.text] }
+        ],
+        p.usage,
+        p.requestId
+      )
+    },
+    modelsRoute: { method: "GET", path: "/v1/models" },
+    models,
+    authHeader: options?.authHeader ?? ((key: string) => ["authorization", `Bearer ${key}`] as const),
+    read: {
+      lastUserText: (body: unknown): string | undefined => {
+        const m = inputOf(body)
+          .filter((x) => x.role === "user")
+          .at(-1)
+        if (m === undefined) return undefined
+        if (typeof m.content === "string") return m.content
+        return Array.isArray(m.content)
+          ? m.content
+              .filter(isObj)
+              .map((p) => (p.type === "input_text" && typeof p.text === "string" ? p.text : ""))
+              .join("")
+          : undefined
+      },
+      toolNames: (body: unknown): ReadonlyArray<string> =>
+        isObj(body) && Array.isArray(body.tools) ? body.tools.filter(isObj).map((t) => String(t.name)) : [],
+      toolResults: (body: unknown) =>
+        inputOf(body)
+          .filter((i) => i.type === "function_call_output")
+          .map((i) => ({ id: typeof i.call_id === "string" ? i.call_id : undefined, content: String(i.output) })),
+      responseSchema: (body: unknown): unknown => {
+        const t = isObj(body) ? body.text : undefined
+        return isObj(t) && isObj(t.format) ? t.format.schema : undefined
+      },
+      imageInputs: (body: unknown): number => {
+        const m = inputOf(body)
+          .filter((x) => x.role === "user")
+          .at(-1)
+        return m !== undefined && Array.isArray(m.content)
+          ? m.content.filter((p) => isObj(p) && p.type === "input_image").length
+          : 0
+      },
+      toolChoice: (body: unknown): "auto" | "none" | "required" | { readonly name: string } | undefined => {
+        const c = isObj(body) ? body.tool_choice : undefined
+        if (c === "auto" || c === "none" || c === "required") return c
+        return isObj(c) && typeof c.name === "string" ? { name: c.name } : undefined
+      }
+    }
+  }
+}
+
+/** OpenAI's Responses API. */
+export const responsesWire = makeResponsesWire()
