@@ -322,6 +322,11 @@ interface Body {
   }>
   readonly tools?: ReadonlyArray<{ readonly name: string; readonly input_schema?: unknown }>
   readonly output_config?: { readonly format?: { readonly schema?: unknown } }
+  readonly temperature?: number
+  readonly top_p?: number
+  readonly max_tokens?: number
+  readonly stop_sequences?: ReadonlyArray<string>
+  readonly tool_choice?: { readonly type: string; readonly name?: string }
 }
 
 /** How Anthropic speaks, for `Conformance.suite`. Content-filter has no HTTP error here (it is `stop_reason: "refusal"`). */
@@ -445,6 +450,25 @@ export const wire: Conformance.Wire = {
     responseSchema: (body) => {
       const b = body as Body | undefined
       return b?.tools?.find((t) => t.name === "json")?.input_schema ?? b?.output_config?.format?.schema
+    },
+    sampling: (body) => {
+      const b = body as Body | undefined
+      return { temperature: b?.temperature, topP: b?.top_p, maxOutputTokens: b?.max_tokens, stop: b?.stop_sequences }
+    },
+    toolChoice: (body) => {
+      const choice = (body as Body | undefined)?.tool_choice
+      switch (choice?.type) {
+        case "auto":
+          return "auto"
+        case "none":
+          return "none"
+        case "any":
+          return "required"
+        case "tool":
+          return { name: choice.name ?? "" }
+        default:
+          return undefined
+      }
     },
     imageInputs: (body) => {
       const messages = (body as Body | undefined)?.messages ?? []

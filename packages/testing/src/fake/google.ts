@@ -257,7 +257,18 @@ interface Body {
     }>
   }>
   readonly tools?: ReadonlyArray<{ readonly functionDeclarations?: ReadonlyArray<{ readonly name: string }> }>
-  readonly generationConfig?: { readonly responseJsonSchema?: unknown; readonly responseSchema?: unknown }
+  readonly generationConfig?: {
+    readonly responseJsonSchema?: unknown
+    readonly responseSchema?: unknown
+    readonly temperature?: number
+    readonly topP?: number
+    readonly maxOutputTokens?: number
+    readonly stopSequences?: ReadonlyArray<string>
+    readonly seed?: number
+  }
+  readonly toolConfig?: {
+    readonly functionCallingConfig?: { readonly mode?: string; readonly allowedFunctionNames?: ReadonlyArray<string> }
+  }
   readonly requests?: ReadonlyArray<{
     readonly content?: { readonly parts?: ReadonlyArray<{ readonly text?: string }> }
   }>
@@ -362,6 +373,31 @@ export const wire: Conformance.Wire = {
     responseSchema: (body) => {
       const config = (body as Body | undefined)?.generationConfig
       return config?.responseJsonSchema ?? config?.responseSchema
+    },
+    sampling: (body) => {
+      const c = (body as Body | undefined)?.generationConfig
+      return {
+        temperature: c?.temperature,
+        topP: c?.topP,
+        maxOutputTokens: c?.maxOutputTokens,
+        stop: c?.stopSequences,
+        seed: c?.seed
+      }
+    },
+    toolChoice: (body) => {
+      const config = (body as Body | undefined)?.toolConfig?.functionCallingConfig
+      switch (config?.mode) {
+        case "AUTO":
+          return "auto"
+        case "NONE":
+          return "none"
+        case "ANY": {
+          const only = config.allowedFunctionNames
+          return only !== undefined && only.length === 1 ? { name: only[0]! } : "required"
+        }
+        default:
+          return undefined
+      }
     },
     imageInputs: (body) => {
       const contents = (body as Body | undefined)?.contents ?? []
