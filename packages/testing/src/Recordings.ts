@@ -21,7 +21,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Zlib from "node:zlib"
 import * as Yaml from "yaml"
-import type { Reply } from "./FakeProviderServer.js"
+import type { FakeServer, Reply } from "./FakeProviderServer.js"
 
 /**
  * @since 0.1.0
@@ -429,5 +429,22 @@ export const pathOf = (url: string): string => {
     return new URL(url).pathname
   } catch {
     return url.split("?")[0] ?? url
+  }
+}
+
+/**
+ * Scripts every exchange of a recording on the fake server, in order, on its recorded method
+ * and path (`mapPath` rewrites the path, e.g. to add the server's prefix).
+ * @since 0.1.0
+ * @category replay
+ */
+export const script = (
+  server: FakeServer,
+  exchanges: ReadonlyArray<Exchange>,
+  options?: ReplayOptions & { readonly mapPath?: (path: string) => string }
+): void => {
+  for (const e of exchanges) {
+    const path = pathOf(e.request.url)
+    server.script(e.request.method, options?.mapPath ? options.mapPath(path) : path, [toReply(e.response, options)])
   }
 }

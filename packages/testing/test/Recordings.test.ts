@@ -1,5 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Zlib from "node:zlib"
+import * as Effect from "effect/Effect"
+import * as FakeProviderServer from "../src/FakeProviderServer.js"
 import * as Recordings from "../src/Recordings.js"
 
 const concat = (parts: ReadonlyArray<Uint8Array>) => Buffer.concat(parts.map((p) => Buffer.from(p)))
@@ -127,4 +129,23 @@ describe("Recordings", () => {
     assert.deepStrictEqual(reply.headers, { "x-request-id": "r" })
     assert.strictEqual((reply.body as ReadonlyArray<Uint8Array>).length, 3)
   })
+
+  it.scoped("script: serves a recording's exchanges in order, byte for byte over loopback", () =>
+    Effect.gen(function* () {
+      const server = yield* FakeProviderServer.make()
+      const exchanges = Recordings.loadHttprr("openai-compatible/langchaingo.TestOpenRouterStreaming.httprr")
+      Recordings.script(server, exchanges, { seed: 4 })
+      const fetchOnce = () =>
+        Effect.promise(async () => {
+          const r = await fetch(`${server.url}/api/v1/chat/completions`, { method: "POST", body: "{}" })
+          return { status: r.status, body: new Uint8Array(await r.arrayBuffer()) }
+        })
+      const first = yield* fetchOnce()
+      const second = yield* fetchOnce()
+      assert.strictEqual(first.status, 200)
+      assert.deepStrictEqual(Buffer.from(first.body), Buffer.from(exchanges[0]!.response.body))
+      assert.strictEqual(second.status, 429)
+      assert.deepStrictEqual(Buffer.from(second.body), Buffer.from(exchanges[1]!.response.body))
+    })
+  )
 })
