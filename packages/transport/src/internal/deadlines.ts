@@ -39,10 +39,10 @@ export const make: Effect.Effect<Deadlines> = Effect.gen(function* () {
   let live = 0
   // The live clock gets an unref'd Node timer (no fiber, and a pending deadline does not keep the
   // process alive); any other clock (TestClock) gets a fiber sleeping on it.
-  const live_ = clock === Context.get(DefaultServices.liveServices, Clock.Clock)
+  const liveClock = clock === Context.get(DefaultServices.liveServices, Clock.Clock)
   let stop: (() => void) | undefined
   const schedule = (delay: number, f: () => void): (() => void) => {
-    if (live_) {
+    if (liveClock) {
       const handle = setTimeout(f, delay)
       if (typeof handle === "object" && handle !== null && "unref" in handle) handle.unref()
       return () => clearTimeout(handle)
@@ -135,13 +135,17 @@ export const make: Effect.Effect<Deadlines> = Effect.gen(function* () {
       timer.cancelled = true
       cancelled++
       live--
-      // Nothing pending: stop the timer, so a sleeping fiber does not keep the process alive.
+      // Nothing pending: drop the heap. A sleeping fiber (TestClock) is stopped so it cannot keep
+      // anything alive; the live clock's unref'd timer is left to fire into an empty heap, which
+      // is cheaper than clearing and re-creating it for every request or stream read.
       if (live === 0) {
         heap.length = 0
         cancelled = 0
-        if (stop !== undefined) stop()
-        stop = undefined
-        wakeAt = Number.POSITIVE_INFINITY
+        if (!liveClock && stop !== undefined) {
+          stop()
+          stop = undefined
+          wakeAt = Number.POSITIVE_INFINITY
+        }
         return
       }
       if (cancelled > 256 && cancelled * 2 > heap.length) compact()
