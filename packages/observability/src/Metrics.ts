@@ -163,29 +163,74 @@ export interface CallFigures {
  * @since 0.1.0
  * @category combinators
  */
-export const recordCall = (f: CallFigures): Effect.Effect<void> => {
-  const tags = { provider: f.provider, model: f.model, operation: f.operation }
-  const tagged = <Type, Out>(metric: Metric.Metric<Type, number, Out>, value: number) =>
-    Metric.update(Metric.taggedWithLabels(metric, labels(tags)), value)
-  const effects: Array<Effect.Effect<void>> = [
-    Metric.update(Metric.taggedWithLabels(requests, labels({ ...tags, outcome: f.outcome })), 1),
-    tagged(latency, f.latencyMs),
-    tagged(latencySummary, f.latencyMs),
-    tagged(inputTokens, f.inputTokens),
-    tagged(outputTokens, f.outputTokens)
-  ]
-  if (f.outcome === "error") {
-    effects.push(Metric.update(Metric.taggedWithLabels(errors, labels({ ...tags, error: f.errorTag ?? "unknown" })), 1))
-  }
-  if (f.ttftMs !== undefined) {
-    effects.push(tagged(timeToFirstToken, f.ttftMs), tagged(timeToFirstTokenSummary, f.ttftMs))
-  }
-  if (f.costUsd !== undefined && f.costUsd > 0) effects.push(tagged(costUsd, f.costUsd))
-  return Effect.all(effects, { discard: true })
+export const recordCall = (f: CallFigures): Effect.Effect<void> =>
+  Effect.sync(() => {
+    const base = `${f.provider}\u0000${f.model}\u0000${f.operation}`
+    const set = callMetrics(base, f)
+    set.requests[f.outcome === "ok" ? 0 : 1].unsafeUpdate(1, [])
+    set.latency.unsafeUpdate(f.latencyMs, [])
+    set.latencySummary.unsafeUpdate(f.latencyMs, [])
+    set.inputTokens.unsafeUpdate(f.inputTokens, [])
+    set.outputTokens.unsafeUpdate(f.outputTokens, [])
+    if (f.outcome === "error") {
+      labelled(errors, `${base}\u0000${f.errorTag ?? "unknown"}`, () => ({
+        provider: f.provider,
+        model: f.model,
+        operation: f.operation,
+        error: f.errorTag ?? "unknown"
+      })).unsafeUpdate(1, [])
+    }
+    if (f.ttftMs !== undefined) {
+      set.timeToFirstToken.unsafeUpdate(f.ttftMs, [])
+      set.timeToFirstTokenSummary.unsafeUpdate(f.ttftMs, [])
+    }
+    if (f.costUsd !== undefined && f.costUsd > 0) set.costUsd.unsafeUpdate(f.costUsd, [])
+  })
+
+/** Labelled metric instances, built once per label set (tagging a metric allocates a new key). */
+const cache = new Map<string, unknown>()
+const MAX_CACHED = 10_000
+
+const labelled = <T, In, Out>(
+  metric: Metric.Metric<T, In, Out>,
+  key: string,
+  tags: () => Record<string, string>
+): Metric.Metric<T, In, Out> => {
+  const id = `${metricName(metric)}\u0001${key}`
+  const hit = cache.get(id) as Metric.Metric<T, In, Out> | undefined
+  if (hit !== undefined) return hit
+  const made = Metric.taggedWithLabels(metric, labels(tags()))
+  if (cache.size < MAX_CACHED) cache.set(id, made)
+  return made
 }
 
-const labels = (record: Record<string, string>) =>
-  Object.entries(record).map(([key, value]) => MetricLabel.make(key, value))
+const names = new WeakMap<object, string>()
+let counter = 0
+const metricName = (metric: object): string => {
+  let n = names.get(metric)
+  if (n === undefined) {
+    n = String(counter++)
+    names.set(metric, n)
+  }
+  return n
+}
+
+const callMetrics = (base: string, f: CallFigures) => {
+  const tags = () => ({ provider: f.provider, model: f.model, operation: f.operation })
+  return {
+    requests: [
+      labelled(requests, `${base}\u0000ok`, () => ({ ...tags(), outcome: "ok" })),
+      labelled(requests, `${base}\u0000error`, () => ({ ...tags(), outcome: "error" }))
+    ] as const,
+    latency: labelled(latency, base, tags),
+    latencySummary: labelled(latencySummary, base, tags),
+    timeToFirstToken: labelled(timeToFirstToken, base, tags),
+    timeToFirstTokenSummary: labelled(timeToFirstTokenSummary, base, tags),
+    inputTokens: labelled(inputTokens, base, tags),
+    outputTokens: labelled(outputTokens, base, tags),
+    costUsd: labelled(costUsd, base, tags)
+  }
+}
 
 /**
  * Increments a counter with labels.
@@ -208,3 +253,7 @@ export const setCircuitState = (provider: string, state: "closed" | "half-open" 
     Metric.taggedWithLabels(circuitState, labels({ provider })),
     state === "closed" ? 0 : state === "half-open" ? 1 : 2
   )
+
+function labels(record: Record<string, string>) {
+  return Object.entries(record).map(([key, value]) => MetricLabel.make(key, value))
+}

@@ -15,6 +15,8 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
+import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
@@ -331,6 +333,8 @@ export const make = (deps: Deps, options: Options): Service => {
         if (requestId !== undefined) span.attribute(GenAi.Attr.responseId, requestId)
         if (error !== undefined) span.attribute(GenAi.Attr.errorType, error._tag)
       }
+      const minimum = yield* FiberRef.get(FiberRef.currentMinimumLogLevel)
+      const logging = LogLevel.lessThanEqual(minimum, outcome.willFallback ? LogLevel.Warning : LogLevel.Debug)
       const annotations = {
         requestId: info.id,
         provider: info.provider,
@@ -362,7 +366,8 @@ export const make = (deps: Deps, options: Options): Service => {
         yield* deps.events.publish(
           AiuEvent.StreamCancelled({ request: info, latencyMs, chunks: outcome.cancelled.chunks })
         )
-        yield* Effect.logDebug("aiu stream cancelled by the consumer").pipe(Effect.annotateLogs(annotations))
+        if (logging)
+          yield* Effect.logDebug("aiu stream cancelled by the consumer").pipe(Effect.annotateLogs(annotations))
       } else {
         yield* deps.events.publish(
           AiuEvent.RequestFinished({
@@ -375,7 +380,7 @@ export const make = (deps: Deps, options: Options): Service => {
             requestId
           })
         )
-        yield* Effect.logDebug(`aiu ${info.operation} finished`).pipe(Effect.annotateLogs(annotations))
+        if (logging) yield* Effect.logDebug(`aiu ${info.operation} finished`).pipe(Effect.annotateLogs(annotations))
       }
     })
 
