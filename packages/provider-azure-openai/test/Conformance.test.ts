@@ -58,3 +58,35 @@ Conformance.suite({
     embedPath: () => "/openai/v1/embeddings"
   })
 })
+
+// The Responses API on Azure (`/openai/responses?api-version=…`).
+Conformance.suite({
+  name: "azure-openai (Responses API)",
+  model: "gpt-4.1-mini",
+  make: ({ url, apiKey }) =>
+    AzureOpenAiProvider.descriptor.make({
+      id: "azure-openai",
+      baseUrl: url,
+      apiKey,
+      settings: { chatApi: "responses", apiVersion: "2025-04-01-preview" }
+    }),
+  supports: {
+    stream: true,
+    tools: true,
+    parallelToolCalls: true,
+    structuredOutput: true,
+    reasoning: true,
+    imageInput: true,
+    listModels: true,
+    embed: true,
+    generateImage: true,
+    requiresKey: true,
+    errors: ["auth", "rate-limit", "content-filter", "context-length", "server"],
+    streamErrors: ["server"]
+  },
+  wire: FakeOpenAi.makeResponsesWire({
+    path: "/openai/responses",
+    modelsPath: "/openai/models",
+    authHeader: (key) => ["api-key", key]
+  })
+})

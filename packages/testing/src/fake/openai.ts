@@ -708,6 +708,7 @@ const responsesStream = (
 /** The conformance `Wire` for the Responses API path of an OpenAI-shaped server. */
 export const makeResponsesWire = (options?: {
   readonly path?: string
+  readonly modelsPath?: string
   readonly authHeader?: (key: string) => readonly [string, string]
 }) => {
   const path = options?.path ?? "/v1/responses"
@@ -791,7 +792,7 @@ export const makeResponsesWire = (options?: {
         p.requestId
       )
     },
-    modelsRoute: { method: "GET", path: "/v1/models" },
+    modelsRoute: { method: "GET", path: options?.modelsPath ?? "/v1/models" },
     models,
     authHeader: options?.authHeader ?? ((key: string) => ["authorization", `Bearer ${key}`] as const),
     read: {
