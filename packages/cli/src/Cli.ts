@@ -14,6 +14,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as keys from "./commands/keys.js"
+import * as models from "./commands/models.js"
 import * as provider from "./commands/provider.js"
 import * as run from "./commands/run.js"
 import * as usage from "./commands/usage.js"
@@ -23,7 +24,7 @@ export const version = "0.1.0"
 
 export const aiu = Command.make("aiu").pipe(
   Command.withDescription("one typed interface to every AI model provider"),
-  Command.withSubcommands([run.command, provider.command, keys.command, usage.command])
+  Command.withSubcommands([run.command, models.command, provider.command, keys.command, usage.command])
 )
 
 const logLevel = (): LogLevel.LogLevel => {
