@@ -38,7 +38,10 @@ import * as Migrations from "./Migrations.js"
  */
 export interface SqliteOptions {
   readonly filename: string
-  /** How long a writer waits for another process's lock (default 30 s). */
+  /**
+   * How long a statement waits for another process's lock (default 10 s). better-sqlite3 waits
+   * synchronously, so this also bounds how long a contended write can hold up the event loop.
+   */
   readonly busyTimeout?: Duration.DurationInput | undefined
 }
 

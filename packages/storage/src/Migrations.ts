@@ -10,6 +10,7 @@ import type * as AiuError from "@aiu/core/AiuError"
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import { toStorageError } from "./internal/errors.js"
 import { forDialect } from "./internal/migrations.js"
 
@@ -74,6 +75,9 @@ export const run: Effect.Effect<
           cause: defect
         })
       )
-    )
+    ),
+    // A run rolls back as a whole, so it can be retried: under heavy contention (many processes
+    // starting on one SQLite file) a statement may still time out waiting for a lock.
+    Effect.retry({ times: 4, schedule: Schedule.jittered(Schedule.exponential("200 millis")) })
   )
 }).pipe(Effect.withSpan("Migrations.run"))

@@ -29,7 +29,7 @@ export const make = (
 ): Effect.Effect<SqlClient.SqlClient, SqlError, Scope.Scope | Reactivity.Reactivity> =>
   Effect.gen(function* () {
     const base = yield* SqliteClient.make({ filename: options.filename })
-    const busyMs = Math.max(0, Math.floor(Duration.toMillis(options.busyTimeout ?? Duration.seconds(30))))
+    const busyMs = Math.max(0, Math.floor(Duration.toMillis(options.busyTimeout ?? Duration.seconds(10))))
     yield* base.unsafe(`PRAGMA busy_timeout = ${busyMs}`)
     yield* base.unsafe("PRAGMA synchronous = NORMAL")
     // Take the base client's one connection and guard it with our own semaphore, as the base
