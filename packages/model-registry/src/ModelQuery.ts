@@ -88,7 +88,7 @@ const namePredicate = (pattern: string): ((model: ModelInfo) => boolean) => {
   }
   return (m) => {
     const [model, id, name] = lowerOf(m)
-    return withProvider ? id.includes(lower) : model.includes(lower) || (name !== undefined && name.includes(lower))
+    return withProvider ? id.includes(lower) : model.includes(lower) || name?.includes(lower) === true
   }
 }
 
