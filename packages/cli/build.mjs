@@ -1,6 +1,6 @@
 // Bundles the CLI into one ESM file so `aiu` starts fast (no TypeScript loader, one module graph
 // read from disk). Native and optional modules stay external and resolve from node_modules.
-import { rmSync } from "node:fs"
+import { copyFileSync, rmSync } from "node:fs"
 import { build } from "esbuild"
 
 rmSync("dist", { recursive: true, force: true })
@@ -35,3 +35,6 @@ await build({
     js: 'import { createRequire as __aiuCreateRequire } from "node:module"; const require = __aiuCreateRequire(import.meta.url);'
   }
 })
+
+// The bundle carries the model catalog (models.dev and LiteLLM data, MIT): ship its notice with it.
+copyFileSync("../model-registry/data/NOTICE", "dist/NOTICE-model-catalog")

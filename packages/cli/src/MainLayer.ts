@@ -11,7 +11,7 @@ import * as ProviderRegistry from "@aiu/client/ProviderRegistry"
 import { ConfigError, type KeyringLocked, type StorageError } from "@aiu/core/AiuError"
 import * as Keyring from "@aiu/keyring/Keyring"
 import * as MasterKey from "@aiu/keyring/MasterKey"
-import * as ModelRegistry from "@aiu/model-registry/ModelRegistry"
+import * as ModelRegistryRedis from "@aiu/model-registry/ModelRegistry/Redis"
 import * as ApiKeyRepository from "@aiu/storage/ApiKeyRepository"
 import * as Database from "@aiu/storage/Database"
 import * as ModelRepository from "@aiu/storage/ModelRepository"
@@ -91,7 +91,8 @@ export const providers: Layer.Layer<
 
 /** Provider registry, keyring and model registry over the storage. */
 export const services = Layer.mergeAll(
-  ModelRegistry.layer().pipe(Layer.provide(ProviderRegistry.layerModelSource)),
+  // With AIU_REDIS_URL, a Redis tier sits between memory and the database for the whole fleet.
+  ModelRegistryRedis.layerConfig().pipe(Layer.provide(ProviderRegistry.layerModelSource)),
   AiuEvents.layerDefault
 ).pipe(Layer.provideMerge(Layer.merge(providers, keyring)), Layer.provideMerge(storage))
 
