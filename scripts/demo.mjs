@@ -29,19 +29,14 @@ const url = await new Promise((resolve, reject) => {
 })
 
 const home = process.env.AIU_HOME ?? mkdtempSync(join(tmpdir(), "aiu-demo-"))
-const env = {
-  ...process.env,
-  AIU_HOME: home,
-  // An obvious fake key: the stand-in server accepts anything.
-  OPENAI_API_KEY: "sk-demo-local-0000",
-  OPENAI_BASE_URL: `${url}/v1`
-}
+// No provider variables: the key is sealed in the keyring and the URL lives in the provider table.
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, AIU_HOME: home }
 console.log(`\n== aiu demo: the provider here is a local stand-in on ${url}, not a real model ==`)
-console.log(`== AIU_HOME=${home} ==\n`)
+console.log(`== embedded default: SQLite and master.key under AIU_HOME=${home} ==\n`)
 
 let failed = 0
 const step = (title, args, input, expected = 0) => {
-  console.log(`$ aiu ${args.join(" ")}${input !== undefined ? "   (stdin: " + JSON.stringify(input) + ")" : ""}`)
+  console.log(`$ aiu ${args.join(" ")}${input !== undefined ? `   (stdin: ${JSON.stringify(input)})` : ""}`)
   const r = spawnSync(process.execPath, [bin, ...args], {
     env,
     input,
@@ -54,6 +49,16 @@ const step = (title, args, input, expected = 0) => {
   console.log("")
 }
 
+// An obvious fake key: the stand-in accepts anything. It goes in through stdin and is never printed.
+step(
+  "register the provider and seal its key",
+  ["provider", "add", "openai", "--base-url", `${url}/v1`, "--key-stdin"],
+  "sk-demo-local-0000\n"
+)
+step("list providers", ["provider", "list"])
+step("list keys (fingerprints only)", ["keys", "list"])
+step("discover models (live listing merged with the bundled catalog)", ["models", "refresh", "--provider", "openai"])
+step("show one model's metadata", ["models", "show", "openai:gpt-4o-mini"])
 step("stream a chat answer", [
   "run",
   "chat",
@@ -64,7 +69,7 @@ step("stream a chat answer", [
 ])
 step("the same, as JSON", ["run", "chat", "--model", "openai:gpt-4o-mini", "--input", "Give me JSON", "--json"])
 step(
-  "prompt from stdin",
+  "prompt from stdin, whole answer",
   ["run", "chat", "--model", "openai:gpt-4o-mini", "--input", "-", "--no-stream"],
   "a prompt read from stdin"
 )
@@ -84,6 +89,8 @@ step(
   undefined,
   2
 )
+step("usage and cost by model", ["usage", "--by", "model"])
+step("the request log", ["usage", "log", "--limit", "5"])
 
 server.kill("SIGTERM")
 console.log(
