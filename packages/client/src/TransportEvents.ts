@@ -44,9 +44,10 @@ const publishTransition = (events: EventsService, provider: string, to: CircuitB
  * @category constructors
  */
 export const observeCircuitBreaker = (inner: CircuitBreaker.Service, events: EventsService): CircuitBreaker.Service => {
-  const around = <A, E>(provider: string, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+  // The breaker may change state while building its effect, so build it after reading the state.
+  const around = <A, E>(provider: string, effect: () => Effect.Effect<A, E>): Effect.Effect<A, E> =>
     Effect.flatMap(inner.state(provider), (before) =>
-      effect.pipe(
+      Effect.suspend(effect).pipe(
         Effect.ensuring(
           Effect.flatMap(inner.state(provider), (after) =>
             after === before ? Effect.void : publishTransition(events, provider, after)
@@ -55,8 +56,8 @@ export const observeCircuitBreaker = (inner: CircuitBreaker.Service, events: Eve
       )
     )
   return {
-    admit: (provider) => around(provider, inner.admit(provider)),
-    record: (provider, outcome, error) => around(provider, inner.record(provider, outcome, error)),
+    admit: (provider) => around(provider, () => inner.admit(provider)),
+    record: (provider, outcome, error) => around(provider, () => inner.record(provider, outcome, error)),
     state: inner.state
   }
 }

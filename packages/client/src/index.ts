@@ -29,4 +29,8 @@ export * as ProviderRegistry from "./ProviderRegistry.js"
 /**
  * @since 0.1.0
  */
+export * as ServiceEvents from "./ServiceEvents.js"
+/**
+ * @since 0.1.0
+ */
 export * as TransportEvents from "./TransportEvents.js"
