@@ -58,7 +58,8 @@ start_mariadb() {
   done
   mariadb --socket="$dir/mysql.sock" -uroot -e "CREATE DATABASE IF NOT EXISTS aiu_test; \
     CREATE USER IF NOT EXISTS 'aiu'@'127.0.0.1' IDENTIFIED BY 'aiu'; \
-    GRANT ALL ON aiu_test.* TO 'aiu'@'127.0.0.1'; FLUSH PRIVILEGES;"
+    GRANT ALL ON aiu_test.* TO 'aiu'@'127.0.0.1'; \
+    GRANT ALL ON \`aiu\\_t\\_%\`.* TO 'aiu'@'127.0.0.1'; FLUSH PRIVILEGES;"
   export AIU_TEST_MYSQL_URL="mysql://aiu:aiu@127.0.0.1:$MYSQL_PORT/aiu_test"
 }
 
