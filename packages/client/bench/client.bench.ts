@@ -191,6 +191,12 @@ const t00 = performance.now()
 const progress = (what: string) =>
   process.stderr.write(`[client bench ${((performance.now() - t00) / 1000).toFixed(1)}s] ${what}\n`)
 
+const add = (map: Record<string, Array<number>>, key: string, value: number) => {
+  const list = map[key] ?? []
+  list.push(value)
+  map[key] = list
+}
+
 const r2 = (x: number) => Math.round(x * 100) / 100
 
 // =============================================================================
@@ -266,6 +272,14 @@ const makeClients = async (url: string, dbFile: string) => {
   )
   const aiuRuntime = ManagedRuntime.make(aiuLayer)
   const aiu = await aiuRuntime.runPromise(Aiu.Aiu)
+  // The same client with the usage log kept in memory: the client's own cost, without SQLite's.
+  const memRuntime = ManagedRuntime.make(
+    Aiu.layer().pipe(
+      Layer.provideMerge(Layer.mergeAll(providers, keyring, models, UsageStore.layerMemory, events)),
+      Layer.provide(Logger.remove(Logger.defaultLogger))
+    )
+  )
+  const aiuMem = await memRuntime.runPromise(Aiu.Aiu)
   const request = { model: `openai:${MODEL}`, messages: [Message.user("hi")] }
 
   // ---- @effect/ai-openai chat-completions client ---------------------------------------------
@@ -288,7 +302,8 @@ const makeClients = async (url: string, dbFile: string) => {
       effectRuntime.runPromise(
         effectClient.client.createChatCompletion({ model: MODEL, messages: [{ role: "user", content: "hi" }] })
       ),
-    "Aiu.chat": () => aiuRuntime.runPromise(aiu.chat(request))
+    "Aiu.chat": () => aiuRuntime.runPromise(aiu.chat(request)),
+    "Aiu.chat (memory log)": () => memRuntime.runPromise(aiuMem.chat(request))
   }
 
   const stream: Record<string, StreamClient> = {
@@ -356,6 +371,7 @@ const makeClients = async (url: string, dbFile: string) => {
 
   const dispose = async () => {
     await aiuRuntime.dispose()
+    await memRuntime.dispose()
     await effectRuntime.dispose()
   }
   return { chat, stream, dispose, aiuRuntime }
@@ -367,6 +383,7 @@ const makeClients = async (url: string, dbFile: string) => {
 
 const targets: Record<string, string> = {
   "Aiu.chat": "≤1.3x fetch",
+  "Aiu.chat (memory log)": "≤1.3x fetch",
   "Aiu.chatStream": "≤2x fetch"
 }
 
@@ -432,7 +449,7 @@ export default async function run(): Promise<Array<Row>> {
         for (const [name, call] of chat) {
           gc()
           const cpu = await cpuOf(load(call, n, concurrency))
-          ;(per[name] ??= []).push(cpu / n)
+          add(per, name, cpu / n)
         }
       }
       const base = median(per.fetch!)
@@ -452,7 +469,7 @@ export default async function run(): Promise<Array<Row>> {
           n = await f(big)
         })
         if (n !== 1000) throw new Error(`${name}: ${n} of 1000 chunks`)
-        ;(cpu[name] ??= []).push(c / 1000)
+        add(cpu, name, c / 1000)
       }
     }
     const base1000 = median(cpu.fetch!)
@@ -468,7 +485,7 @@ export default async function run(): Promise<Array<Row>> {
         const c = await cpuOf(async () => {
           await Promise.all(Array.from({ length: 20 }, () => f(paced)))
         })
-        ;(perChunk[name] ??= []).push(c / (20 * 100))
+        add(perChunk, name, c / (20 * 100))
       }
     }
     const basePaced = median(perChunk.fetch!)
@@ -497,7 +514,7 @@ export default async function run(): Promise<Array<Row>> {
         const failed = counts.filter((c) => c !== 100).length
         if (failed > 0) progress(`${name}: ${failed} of 500 streams failed (connection closed), round ${round}`)
         failedStreams += failed
-        ;(mem[name] ??= []).push(peak / 500 / 1024)
+        add(mem, name, peak / 500 / 1024)
       }
     }
     rows.push({
