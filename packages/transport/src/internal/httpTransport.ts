@@ -32,6 +32,22 @@ export const fetchClientLayer = FetchHttpClient.layer
 
 const requestIdHeaders = ["x-request-id", "request-id", "apim-request-id", "x-goog-request-id", "x-amzn-requestid"]
 
+/** The values of the request's credential headers (without a `Bearer ` prefix). */
+const credentialsOf = (req: HttpRequest): Array<string> => {
+  const out: Array<string> = []
+  for (const [name, value] of Object.entries({ ...req.headers, ...req.options?.headers })) {
+    if (!Redaction.isSecretHeader(name)) continue
+    const v = value.replace(/^Bearer\s+/i, "").trim()
+    if (v.length >= 4) out.push(v)
+  }
+  return out
+}
+
+const scrubCredentials = (req: HttpRequest, text: string): string => {
+  const secrets = credentialsOf(req)
+  return secrets.length === 0 || text.length === 0 ? text : Redaction.redactKnown(text, secrets)
+}
+
 export const requestIdOf = (headers: Readonly<Record<string, string>>): string | undefined => {
   for (const name of requestIdHeaders) {
     const v = headers[name]
@@ -175,7 +191,10 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
     /** Reads a non-2xx response into a classified failure. */
     const failResponse = (req: HttpRequest, res: RawResponse, s: Settings) =>
       Effect.flatMap(readText(req, res, s, undefined), (text) => {
-        const body = text.length > MAX_ERROR_BODY ? text.slice(0, MAX_ERROR_BODY) : text
+        // A provider may echo the credential back ("Incorrect API key provided: …"), whatever
+        // its shape: mask the request's own credential values before any mapper reads the body,
+        // so no error message, log or span built from it can carry the key.
+        const body = scrubCredentials(req, text.length > MAX_ERROR_BODY ? text.slice(0, MAX_ERROR_BODY) : text)
         let json: unknown
         try {
           json = body.length > 0 ? JSON.parse(body) : undefined
