@@ -1,6 +1,10 @@
 /**
  * @since 0.1.0
  */
+export * as AdapterSettings from "./AdapterSettings.js"
+/**
+ * @since 0.1.0
+ */
 export * as AiuError from "./AiuError.js"
 /**
  * @since 0.1.0

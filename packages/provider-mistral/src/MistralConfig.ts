@@ -4,10 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as AiuError from "@aiu/core/AiuError"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
+import * as AdapterSettings from "@aiu/core/AdapterSettings"
 import * as Schema from "effect/Schema"
 
 /**
@@ -50,53 +47,16 @@ export const ProviderOptions = Schema.Struct({
  */
 export type ProviderOptions = typeof ProviderOptions.Type
 
-/** `a.b` paths of the first issue, for error messages that name the field. */
-const describe = (error: ParseResult.ParseError): { path: string; message: string } => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const first = issues[0]
-  return {
-    path: first === undefined ? "" : first.path.map(String).join("."),
-    message: first?.message ?? "invalid value"
-  }
-}
-
-const decodeSettingsEither = Schema.decodeUnknownEither(Settings, { onExcessProperty: "error" })
-
 /**
+ * Decodes `settings`; a bad or unknown field is a `ConfigError` naming it.
  * @since 0.1.0
  * @category decoding
  */
-export const decodeSettings = (
-  providerId: string,
-  settings: Readonly<Record<string, unknown>> | undefined
-): Effect.Effect<Settings, AiuError.ConfigError> =>
-  Either.match(decodeSettingsEither(settings ?? {}), {
-    onRight: Effect.succeed,
-    onLeft: (error) => {
-      const { message, path } = describe(error)
-      const key = path.length > 0 ? `settings.${path}` : "settings"
-      return Effect.fail(
-        new AiuError.ConfigError({ message: `${providerId}: invalid Mistral setting ${key}: ${message}`, key })
-      )
-    }
-  })
-
-const decodeOptionsEither = Schema.decodeUnknownEither(ProviderOptions, { onExcessProperty: "error" })
+export const decodeSettings = AdapterSettings.settingsDecoder(Settings, "Mistral")
 
 /**
+ * Decodes `providerOptions.mistral`; a bad or unknown field is an `InvalidRequest` naming it.
  * @since 0.1.0
  * @category decoding
  */
-export const decodeProviderOptions = (
-  providerId: string,
-  options: Readonly<Record<string, unknown>> | undefined
-): Either.Either<ProviderOptions, AiuError.InvalidRequest> =>
-  Either.mapLeft(decodeOptionsEither(options ?? {}), (error) => {
-    const { message, path } = describe(error)
-    const param = `providerOptions.mistral${path.length > 0 ? `.${path}` : ""}`
-    return new AiuError.InvalidRequest({
-      message: `${providerId}: invalid ${param}: ${message}`,
-      provider: providerId,
-      param
-    })
-  })
+export const decodeProviderOptions = AdapterSettings.providerOptionsDecoder(ProviderOptions, "mistral")
