@@ -3,6 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
 import * as Stream from "effect/Stream"
 
 const keySaved = (n: number) => AiuEvents.AiuEvent.KeySaved({ provider: "openai", alias: `a${n}` })
@@ -31,6 +32,7 @@ describe("AiuEvents", () => {
     })
   )
 
+  const logged: Array<string> = []
   it.live("on(event, handler) calls plain handlers for one tag or all, until unsubscribed", () =>
     Effect.scoped(
       Effect.gen(function* () {
@@ -59,7 +61,18 @@ describe("AiuEvents", () => {
         yield* events.publish(keySaved(3))
         yield* Effect.sleep("20 millis")
         assert.strictEqual(tags.length, 3)
+        // The throwing handler was logged (here into `logged`, keeping the test output clean).
+        assert.isTrue(logged.some((line) => line.includes("AiuEvents handler threw")))
       })
+    ).pipe(
+      Effect.provide(
+        Logger.replace(
+          Logger.defaultLogger,
+          Logger.make(({ message }) => {
+            logged.push(Array.isArray(message) ? message.map(String).join(" ") : String(message))
+          })
+        )
+      )
     )
   )
 })
