@@ -6,6 +6,7 @@ import * as OpenAiFake from "@aiu/testing/fake/openai"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
 import * as Stream from "effect/Stream"
 import { liveLayer } from "./utils/live.js"
 
@@ -45,6 +46,7 @@ describe("Aiu over loopback HTTP with the OpenAI adapter", () => {
     }).pipe(Effect.scoped)
   )
 
+  const logged: Array<string> = []
   it.live("falls back to the next model after retries are exhausted on 503", () =>
     Effect.gen(function* () {
       const server = yield* FakeProviderServer.make()
@@ -65,7 +67,19 @@ describe("Aiu over loopback HTTP with the OpenAI adapter", () => {
         assert.strictEqual(failed.model, "gpt-4o")
         assert.strictEqual(failed.attempts, 2)
         assert.strictEqual(records.find((r) => r.status === "ok")!.model, "gpt-4o-mini")
+        // The fallback is visible in the logs (captured here, so the test output stays clean).
+        assert.isTrue(logged.some((line) => line.includes("trying the next model")))
       }).pipe(Effect.provide(liveLayer({ baseUrl: server.url, keys: { default: KEY } })))
-    }).pipe(Effect.scoped)
+    }).pipe(
+      Effect.scoped,
+      Effect.provide(
+        Logger.replace(
+          Logger.defaultLogger,
+          Logger.make(({ message }) => {
+            logged.push(Array.isArray(message) ? message.map(String).join(" ") : String(message))
+          })
+        )
+      )
+    )
   )
 })
