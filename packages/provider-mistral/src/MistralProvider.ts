@@ -12,7 +12,8 @@ import type { EmbedRequest, EmbedResponse } from "@aiu/core/Embedding"
 import * as Provider from "@aiu/core/Provider"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
 import type { HttpTransport } from "@aiu/transport/HttpTransport"
-import * as Chunk from "effect/Chunk"
+import type { SseEvent } from "@aiu/transport/Sse"
+import * as EventMapping from "@aiu/transport/EventMapping"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -77,22 +78,16 @@ export const make = (
                 new AiuError.ResponseDecodeError({ message: `${provider} chatStream: ${what}`, provider, ...withId })
             }
           )
-          const mapped = Stream.mapChunksEffect(response.events, (events) => {
-            const out: Array<StreamChunk> = []
-            for (const event of events) {
-              const failure = mapper.event(event.data, out)
-              // Deliver what came before the failure; the next pull (or the end) fails.
-              if (failure !== undefined)
-                return out.length > 0 ? Effect.succeed(Chunk.unsafeFromArray(out)) : Effect.fail(failure)
-            }
-            return Effect.succeed(Chunk.unsafeFromArray(out))
+          return EventMapping.mapEvents<
+            SseEvent,
+            StreamChunk,
+            AiuError.ProviderFailure,
+            AiuError.ProviderFailure,
+            never
+          >(response.events, {
+            event: (event, out) => mapper.event(event.data, out),
+            end: (out) => mapper.end(out)
           })
-          const end = Stream.suspend(() => {
-            const out: Array<StreamChunk> = []
-            const failure = mapper.end(out)
-            return failure !== undefined ? Stream.fail(failure) : Stream.fromIterable(out)
-          })
-          return Stream.concat(mapped, end)
         })
       ).pipe(Stream.withSpan("MistralProvider.chatStream"))
 

@@ -5,6 +5,10 @@ export * as CircuitBreaker from "./CircuitBreaker.js"
 /**
  * @since 0.1.0
  */
+export * as EventMapping from "./EventMapping.js"
+/**
+ * @since 0.1.0
+ */
 export * as HttpTransport from "./HttpTransport.js"
 /**
  * @since 0.1.0
