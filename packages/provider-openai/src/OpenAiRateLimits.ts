@@ -6,26 +6,19 @@
  *
  * @since 0.1.0
  */
+import * as ServerLimits from "@aiu/transport/ServerLimits"
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Bucket {
-  readonly limit?: number
-  readonly remaining?: number
-  /** Milliseconds until the bucket refills. */
-  readonly resetMs?: number
-}
+export type Bucket = ServerLimits.Bucket
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RateLimits {
-  readonly requests?: Bucket
-  readonly tokens?: Bucket
-}
+export type RateLimits = ServerLimits.ServerLimits
 
 const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 }
 
@@ -48,24 +41,8 @@ export const parseDuration = (text: string): number | undefined => {
   return consumed === s.length ? total : undefined
 }
 
-const num = (v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined
-  const n = Number(v)
-  return Number.isFinite(n) ? n : undefined
-}
-
-const bucket = (
-  limit: number | undefined,
-  remaining: number | undefined,
-  resetMs: number | undefined
-): Bucket | undefined =>
-  limit === undefined && remaining === undefined && resetMs === undefined
-    ? undefined
-    : {
-        ...(limit !== undefined ? { limit } : {}),
-        ...(remaining !== undefined ? { remaining } : {}),
-        ...(resetMs !== undefined ? { resetMs } : {})
-      }
+const num = ServerLimits.number
+const bucket = ServerLimits.bucket
 
 /**
  * Parses lowercased response headers. `nowMs` (from `Clock`) turns epoch resets into waits; when
@@ -102,10 +79,12 @@ export const parse = (headers: Readonly<Record<string, string>>, nowMs: number |
  * @since 0.1.0
  * @category getters
  */
-export const exhaustedResetMs = (limits: RateLimits): number | undefined => {
-  let wait: number | undefined
-  for (const b of [limits.requests, limits.tokens]) {
-    if (b?.remaining === 0 && b.resetMs !== undefined) wait = Math.max(wait ?? 0, b.resetMs)
-  }
-  return wait
-}
+export const exhaustedResetMs: (limits: RateLimits) => number | undefined = ServerLimits.exhaustedResetMs
+
+/**
+ * The parser the adapter hands the transport (`HttpRequest.serverLimits`), so the limiter holds
+ * calls back while OpenAI has said a bucket is empty.
+ * @since 0.1.0
+ * @category parsers
+ */
+export const serverLimits: ServerLimits.Parser = (headers, nowMs) => ServerLimits.make(parse(headers, nowMs))

@@ -24,6 +24,7 @@ import type * as Stream from "effect/Stream"
 import type * as CircuitBreaker from "./CircuitBreaker.js"
 import * as internal from "./internal/httpTransport.js"
 import type * as RetryBudget from "./RetryBudget.js"
+import type * as ServerLimits from "./ServerLimits.js"
 import type { SseEvent } from "./Sse.js"
 
 /**
@@ -47,6 +48,11 @@ export interface HttpRequest {
   readonly mapError?: ErrorMapper
   /** Estimated tokens (input + max output) for the tokens-per-minute limiter. */
   readonly estimatedTokens?: number
+  /**
+   * Parses the provider's rate-limit response headers; the transport hands what they say to the
+   * `RateLimit` service (when one is provided), which holds calls back while a bucket is empty.
+   */
+  readonly serverLimits?: ServerLimits.Parser
 }
 
 /**
@@ -149,8 +155,8 @@ export interface Options {
 }
 
 /**
- * Over an `@effect/platform` HttpClient. Picks up a `RateLimit` and a `CircuitBreaker` service
- * from context when present.
+ * Over an `@effect/platform` HttpClient. Picks up a `RateLimit`, a `CircuitBreaker` and a
+ * `RetryObserver` service from context when present.
  * @since 0.1.0
  * @category constructors
  */

@@ -3,7 +3,9 @@
  * minute, per provider and key alias. A call reserves one request and its estimated tokens (input
  * plus max output); when the buckets are short it waits, up to `maxWait`, then fails with
  * `RateLimited` (`scope: "client"`) and gives its reservation back. After the call, `reportUsage`
- * corrects the token bucket with the real usage (a refund or an extra charge).
+ * corrects the token bucket with the real usage (a refund or an extra charge). And whatever the
+ * provider's own rate-limit headers say (`observe`) is honoured too: while it has said a bucket
+ * is empty, calls wait for its reset rather than spend a request on a 429.
  *
  * The buckets are `@effect/experimental`'s `RateLimiter` token buckets, so the store is pluggable:
  * `layerMemory` for one process, `RateLimit/Redis.ts` for a fleet sharing one limit through an
@@ -13,10 +15,12 @@
  */
 import * as AiuError from "@aiu/core/AiuError"
 import * as ExperimentalRateLimiter from "@effect/experimental/RateLimiter"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as ServerLimits from "./ServerLimits.js"
 
 /**
  * Limits for one provider (every key alias gets its own buckets).
@@ -64,6 +68,13 @@ export interface Service {
   readonly acquire: (key: Key, estimatedTokens?: number) => Effect.Effect<void, AiuError.RateLimited>
   /** Corrects the token bucket once the real usage is known. */
   readonly reportUsage: (key: Key, estimatedTokens: number, actualTokens: number) => Effect.Effect<void>
+  /**
+   * Takes in what the provider's rate-limit headers said about this key's buckets (the transport
+   * calls it on every response whose request has a `serverLimits` parser). While the provider has
+   * said a bucket is empty, `acquire` waits for its reset (or fails at once when that is beyond
+   * `maxWait`) instead of spending a request to hear a 429.
+   */
+  readonly observe: (key: Key, limits: ServerLimits.ServerLimits) => Effect.Effect<void>
   /** Whether any limit applies to the provider (lets the transport skip the limiter). */
   readonly limits: (provider: string) => boolean
 }
@@ -123,11 +134,77 @@ export const make = (options: Options): Effect.Effect<Service, never, Experiment
           Effect.catchAll(storeFailed(key))
         )
 
+    // What providers' headers said, per key: kept in this process (a fleet sharing Redis buckets
+    // still learns each provider's own view from every response it gets). `observed` counts the
+    // entries per provider so `limits` stays a map lookup.
+    interface Held {
+      /** Epoch ms until which the provider said its request (or a token) bucket is empty. */
+      readonly emptyUntil: number
+      /** The tokens it said remain, and until when that figure holds. */
+      readonly tokens: number | undefined
+      readonly tokensUntil: number
+    }
+    const held = new Map<string, Held>()
+    const observed = new Map<string, number>()
+    const heldId = (key: Key) => `${key.provider}\u0000${key.keyAlias ?? "default"}`
+    const forget = (key: Key, id: string) => {
+      if (!held.delete(id)) return
+      const n = (observed.get(key.provider) ?? 1) - 1
+      if (n <= 0) observed.delete(key.provider)
+      else observed.set(key.provider, n)
+    }
+
+    const observe = (key: Key, limits: ServerLimits.ServerLimits): Effect.Effect<void> =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const id = heldId(key)
+        const empty = ServerLimits.exhaustedResetMs(limits)
+        const tokens = ServerLimits.tokensRemaining(limits)
+        if (empty === undefined && tokens === undefined) return forget(key, id)
+        if (!held.has(id)) observed.set(key.provider, (observed.get(key.provider) ?? 0) + 1)
+        held.set(id, {
+          emptyUntil: empty === undefined ? 0 : now + empty,
+          tokens: tokens?.remaining,
+          tokensUntil: tokens === undefined ? 0 : now + tokens.resetMs
+        })
+      })
+
+    /** How long the provider's own word says this call must wait (0: go). */
+    const serverWait = (key: Key, tokens: number, now: number): number => {
+      const id = heldId(key)
+      const h = held.get(id)
+      if (h === undefined) return 0
+      if (now >= h.emptyUntil && now >= h.tokensUntil) {
+        forget(key, id)
+        return 0
+      }
+      let wait = Math.max(0, h.emptyUntil - now)
+      if (h.tokens !== undefined && tokens > h.tokens && now < h.tokensUntil) wait = Math.max(wait, h.tokensUntil - now)
+      return wait
+    }
+
+    const heldBack = (key: Key, tokens: number): Effect.Effect<void, AiuError.RateLimited> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const wait = serverWait(key, tokens, now)
+        if (wait === 0) return Effect.void
+        if (wait > maxWaitMs) {
+          return Effect.fail(
+            new AiuError.RateLimited({
+              message: `${key.provider}: the provider reported its rate limit exhausted for key ${key.keyAlias ?? "default"}; it resets in ${Duration.format(Duration.millis(wait))}, above the ${Duration.format(Duration.millis(maxWaitMs))} wait limit`,
+              provider: key.provider,
+              retryAfter: Duration.millis(wait),
+              scope: "client"
+            })
+          )
+        }
+        return Effect.sleep(Duration.millis(wait))
+      })
+
     const acquire = (key: Key, estimatedTokens?: number): Effect.Effect<void, AiuError.RateLimited> => {
       const { rpm, tpm } = buckets(key)
-      if (rpm === undefined && tpm === undefined) return Effect.void
       const tokens = Math.max(0, Math.ceil(estimatedTokens ?? 0))
-      return Effect.gen(function* () {
+      const server = observed.has(key.provider) ? heldBack(key, tokens) : Effect.void
+      if (rpm === undefined && tpm === undefined) return server
+      const client = Effect.gen(function* () {
         const waitRpm = rpm !== undefined ? yield* take(key, rpm, 1) : Duration.zero
         const waitTpm = tpm !== undefined && tokens > 0 ? yield* take(key, tpm, tokens) : Duration.zero
         const wait = Duration.max(waitRpm, waitTpm)
@@ -146,6 +223,7 @@ export const make = (options: Options): Effect.Effect<Service, never, Experiment
         }
         yield* Effect.sleep(wait)
       })
+      return observed.has(key.provider) ? Effect.zipRight(server, client) : client
     }
 
     const reportUsage = (key: Key, estimatedTokens: number, actualTokens: number): Effect.Effect<void> => {
@@ -155,7 +233,12 @@ export const make = (options: Options): Effect.Effect<Service, never, Experiment
       return Effect.asVoid(take(key, tpm, diff))
     }
 
-    return { acquire, reportUsage, limits: (provider: string) => limitsOf(provider) !== undefined }
+    return {
+      acquire,
+      reportUsage,
+      observe,
+      limits: (provider: string) => limitsOf(provider) !== undefined || observed.has(provider)
+    }
   })
 
 /**
@@ -182,6 +265,7 @@ export const layerMemory = (options: Options): Layer.Layer<RateLimit> =>
 export const layerNone: Layer.Layer<RateLimit> = Layer.succeed(RateLimit, {
   acquire: () => Effect.void,
   reportUsage: () => Effect.void,
+  observe: () => Effect.void,
   limits: () => false
 })
 

@@ -139,13 +139,14 @@ export const backoff = (policy: Resolved, n: number): Effect.Effect<Duration.Dur
 /**
  * The retry `Schedule` over attempt failures: at most `maxRetries` recurrences, only while the
  * verdict says retry and `allow` (the retry budget, the overall deadline) agrees, waiting what the
- * server asked or the jittered backoff.
+ * server asked or the jittered backoff. `onRetry` is told of each retry before its wait.
  * @since 0.1.0
  * @category constructors
  */
 export const schedule = (
   policy: Resolved,
-  allow: (failure: Failure, delay: Duration.Duration) => boolean = () => true
+  allow: (failure: Failure, delay: Duration.Duration) => boolean = () => true,
+  onRetry?: (failure: Failure, delay: Duration.Duration) => Effect.Effect<void>
 ): Schedule.Schedule<Duration.Duration, Failure> =>
   Schedule.identity<Failure>().pipe(
     Schedule.intersect(Schedule.recurs(policy.maxRetries)),
@@ -154,7 +155,12 @@ export const schedule = (
       f.delayMs !== undefined ? Effect.succeed(Duration.millis(f.delayMs)) : backoff(policy, n)
     ),
     Schedule.addDelay((d) => d),
-    Schedule.check((f: Failure, d: Duration.Duration) => allow(f, d))
+    // The hook runs only once every check has agreed, so it sees exactly the retries that happen.
+    onRetry === undefined
+      ? Schedule.check((f: Failure, d: Duration.Duration) => allow(f, d))
+      : Schedule.checkEffect((f: Failure, d: Duration.Duration) =>
+          allow(f, d) ? Effect.as(onRetry(f, d), true) : Effect.succeed(false)
+        )
   )
 
 /**

@@ -29,10 +29,18 @@ export * as RetryBudget from "./RetryBudget.js"
 /**
  * @since 0.1.0
  */
+export * as RetryObserver from "./RetryObserver.js"
+/**
+ * @since 0.1.0
+ */
 export * as RetryPolicy from "./RetryPolicy.js"
 /**
  * @since 0.1.0
  */
+/**
+ * @since 0.1.0
+ */
+export * as ServerLimits from "./ServerLimits.js"
 export * as Sse from "./Sse.js"
 /**
  * @since 0.1.0

@@ -1,6 +1,7 @@
 import { Faults, FakeProviderServer } from "@aiu/testing"
 import type * as HttpTransport from "@aiu/transport/HttpTransport"
 import * as NodeHttpTransport from "@aiu/transport/NodeHttpTransport"
+import * as RetryObserver from "@aiu/transport/RetryObserver"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -194,6 +195,44 @@ describe("retries", () => {
       assert.strictEqual(error._tag, "NetworkError")
       assert.strictEqual(attemptsOf(error), 3)
       assert.notInclude(error.message, "127.0.0.1:") // no URL in messages
+    }).pipe(Effect.scoped)
+  )
+
+  it.effect("a RetryObserver in context hears of each retry as it is scheduled, and of no other", () =>
+    Effect.gen(function* () {
+      const heard: Array<RetryObserver.RetryInfo> = []
+      const observer = RetryObserver.RetryObserver.of({
+        retryScheduled: (info) => Effect.sync(() => void heard.push(info))
+      })
+      const { server, call } = yield* setup().pipe(Effect.provideService(RetryObserver.RetryObserver, observer))
+      server.script("POST", "/v1/chat", [
+        ...Faults.statuses([529]),
+        ...Faults.statuses([429], { headers: { "retry-after-ms": "700" } }),
+        ...Faults.statuses([200])
+      ])
+      assert.strictEqual((yield* drive(call()))._tag, "Success")
+      assert.deepStrictEqual(
+        heard.map(({ delayMs: _, ...rest }) => rest),
+        [
+          { provider: "fake", operation: "chat", attempt: 1, reason: "ProviderOverloaded 529", serverRequested: false },
+          { provider: "fake", operation: "chat", attempt: 2, reason: "RateLimited 429", serverRequested: true }
+        ]
+      )
+      assert.isAtLeast(heard[0]!.delayMs, 375)
+      assert.isAtMost(heard[0]!.delayMs, 500)
+      assert.strictEqual(heard[1]!.delayMs, 700)
+
+      // Not retried (400), and retries exhausted: nothing more is heard than what was scheduled.
+      heard.length = 0
+      server.script("POST", "/v1/chat", Faults.statuses([400]))
+      yield* drive(call())
+      assert.strictEqual(heard.length, 0)
+      server.route("POST", "/v1/chat", Faults.statuses([500])[0]!)
+      yield* drive(call({ options: { retry: { maxRetries: 1 } } }))
+      assert.deepStrictEqual(
+        heard.map((h) => h.attempt),
+        [1]
+      )
     }).pipe(Effect.scoped)
   )
 })

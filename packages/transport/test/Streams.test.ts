@@ -5,7 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { drive, failureOf } from "./utils/clock.js"
+import { attemptsOf, drive, failureOf } from "./utils/clock.js"
 
 const event = (data: string) => `data: ${data}\n\n`
 
@@ -46,7 +46,10 @@ describe("streams", () => {
       const { server, transport, req, collect } = yield* setup()
       server.script("POST", "/s", [...Faults.statuses([503]), Faults.dropAfter([event("x"), event("y")], 1)])
       const { exit, got } = yield* collect(transport.sse(req("/s")))
-      assert.strictEqual(failureOf(exit)._tag, "StreamInterrupted")
+      const error = failureOf(exit)
+      assert.strictEqual(error._tag, "StreamInterrupted")
+      // The error after the body started still says how many attempts opening it took.
+      assert.strictEqual(attemptsOf(error), 2)
       assert.deepStrictEqual(
         got.map((e) => e.data),
         ["x"]

@@ -8,6 +8,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { attemptsOf, drive, eventually, failureOf } from "./utils/clock.js"
+import { unacceptedPort } from "./utils/unaccepted.js"
 
 const event = (data: string) => `data: ${data}\n\n`
 
@@ -25,6 +26,29 @@ const setup = Effect.gen(function* () {
 })
 
 describe("timeouts", () => {
+  it.live("connect: a host that never completes the handshake is Timeout(connect), retried, then given up", () =>
+    Effect.gen(function* () {
+      const { port } = yield* unacceptedPort
+      const transport = yield* NodeHttpTransport.make({ circuitBreaker: false })
+      const error = yield* Effect.flip(
+        transport.request(
+          {
+            provider: "fake",
+            operation: "chat",
+            url: `http://127.0.0.1:${port}/v1/chat`,
+            body: {},
+            options: { timeouts: { connect: "200 millis" }, retry: { maxRetries: 1, baseDelay: "1 millis" } }
+          },
+          Schema.Unknown
+        )
+      )
+      assert.strictEqual(error._tag, "Timeout")
+      if (error._tag === "Timeout") assert.strictEqual(error.phase, "connect")
+      assert.strictEqual(attemptsOf(error), 2)
+      assert.include(error.message, "connect")
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("first byte: no response headers in time is Timeout(first-byte), retried, and aborts the request", () =>
     Effect.gen(function* () {
       const { server, transport, req } = yield* setup

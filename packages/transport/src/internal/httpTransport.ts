@@ -20,6 +20,7 @@ import * as Ndjson from "../Ndjson.js"
 import * as RateLimit from "../RateLimit.js"
 import { parseGoogleRetryDelayMs, parseRetryAfterMs, parseShouldRetry } from "../RetryAfter.js"
 import * as RetryBudget from "../RetryBudget.js"
+import * as RetryObserver from "../RetryObserver.js"
 import * as RetryPolicy from "../RetryPolicy.js"
 import * as Sse from "../Sse.js"
 import * as Timeouts from "../Timeouts.js"
@@ -59,35 +60,42 @@ export const requestIdOf = (headers: Readonly<Record<string, string>>): string |
 const MAX_ERROR_BODY = 64 * 1024
 
 const withRequestId = (requestId: string | undefined) => (requestId !== undefined ? { requestId } : {})
+const withAttempts = (attempts: number | undefined) => (attempts !== undefined ? { attempts } : {})
 
 const label = (req: HttpRequest) => `${req.provider} ${req.operation}`
 
-const decodeError = (req: HttpRequest, what: string, requestId: string | undefined) =>
+// `attempts` is given once the response has been opened (how many attempts that took), so an
+// error after the body started says so too.
+const decodeError = (req: HttpRequest, what: string, requestId: string | undefined, attempts?: number) =>
   new AiuError.ResponseDecodeError({
     message: `${label(req)}: ${Redaction.redactString(what)}`,
     provider: req.provider,
-    ...withRequestId(requestId)
+    ...withRequestId(requestId),
+    ...withAttempts(attempts)
   })
 
-const interrupted = (req: HttpRequest, what: string, requestId: string | undefined) =>
+const interrupted = (req: HttpRequest, what: string, requestId: string | undefined, attempts?: number) =>
   new AiuError.StreamInterrupted({
     message: `${label(req)}: stream broke after it started: ${Redaction.redactString(what)}`,
     provider: req.provider,
-    ...withRequestId(requestId)
+    ...withRequestId(requestId),
+    ...withAttempts(attempts)
   })
 
 const timeoutError = (
   req: HttpRequest,
   phase: AiuError.TimeoutPhase,
   limitMs: number,
-  requestId?: string | undefined
+  requestId?: string | undefined,
+  attempts?: number
 ) =>
   new AiuError.Timeout({
     message: `${label(req)}: ${Timeouts.describe(phase, limitMs)}`,
     provider: req.provider,
     phase,
     timeout: Duration.millis(limitMs),
-    ...withRequestId(requestId)
+    ...withRequestId(requestId),
+    ...withAttempts(attempts)
   })
 
 const sendFailure = (req: HttpRequest, e: BackendError, timeouts: Timeouts.Resolved): AiuError.ProviderFailure =>
@@ -140,6 +148,7 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
     const breaker =
       provided ?? (options?.circuitBreaker === false ? undefined : yield* CircuitBreaker.make(options?.circuitBreaker))
     const limiter = Option.getOrUndefined(yield* Effect.serviceOption(RateLimit.RateLimit))
+    const retryObserver = Option.getOrUndefined(yield* Effect.serviceOption(RetryObserver.RetryObserver))
     const budget = options?.retryBudget === false ? RetryBudget.unlimited : RetryBudget.make(options?.retryBudget)
 
     // Settings per provider are resolved once; a call with its own retry / timeout options pays
@@ -298,7 +307,19 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
             if (settled) return res.close()
             settled = true
             if (timer !== undefined) deadlines.cancel(timer)
-            resume(res.status >= 200 && res.status < 300 ? Effect.succeed(res) : failResponse(req, res, s))
+            const outcome = res.status >= 200 && res.status < 300 ? Effect.succeed(res) : failResponse(req, res, s)
+            const limits =
+              limiter !== undefined && req.serverLimits !== undefined
+                ? req.serverLimits(res.headers, deadlines.now())
+                : undefined
+            resume(
+              limits === undefined
+                ? outcome
+                : Effect.zipRight(
+                    limiter!.observe({ provider: req.provider, keyAlias: req.options?.keyAlias }, limits),
+                    outcome
+                  )
+            )
           },
           (e: BackendError) => {
             if (settled) return
@@ -315,8 +336,19 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
         })
       })
 
-    /** Attempts with retries, breaker, budget and deadline, up to a 2xx response's headers. */
-    const open = (req: HttpRequest, s: Settings, totalAt: number | undefined) =>
+    const retryReason = (e: AiuError.ProviderFailure) =>
+      "status" in e && typeof e.status === "number" ? `${e._tag} ${e.status}` : e._tag
+
+    /**
+     * Attempts with retries, breaker, budget and deadline, up to a 2xx response's headers; `onOpen`
+     * gets the response and the number of attempts it took.
+     */
+    const open = <A>(
+      req: HttpRequest,
+      s: Settings,
+      totalAt: number | undefined,
+      onOpen: (res: RawResponse, attempts: number) => A
+    ): Effect.Effect<A, AiuError.ProviderFailure> =>
       Effect.suspend(() => {
         const raw = toRaw(req, s.timeouts)
         if (raw instanceof AiuError.InvalidRequest) return Effect.fail(raw)
@@ -353,6 +385,18 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
           spent += cost
           return true
         }
+        const onRetry =
+          retryObserver === undefined
+            ? undefined
+            : (f: RetryPolicy.Failure, delay: Duration.Duration) =>
+                retryObserver.retryScheduled({
+                  provider: req.provider,
+                  operation: req.operation,
+                  attempt: attempts,
+                  delayMs: Duration.toMillis(delay),
+                  reason: retryReason(f.error),
+                  serverRequested: f.delayMs !== undefined
+                })
         const retried =
           s.retry.maxRetries === 0
             ? guarded
@@ -366,12 +410,15 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
                       : Effect.void
                   )
                 ),
-                RetryPolicy.schedule(s.retry, allow)
+                RetryPolicy.schedule(s.retry, allow, onRetry)
               )
         return retried.pipe(
-          Effect.mapError((f) => RetryPolicy.withAttempts(f.error, attempts)),
-          Effect.tap(() => {
-            budget.succeeded(req.provider, spent)
+          Effect.mapBoth({
+            onFailure: (f) => RetryPolicy.withAttempts(f.error, attempts),
+            onSuccess: (res) => {
+              budget.succeeded(req.provider, spent)
+              return onOpen(res, attempts)
+            }
           })
         )
       })
@@ -384,6 +431,8 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
             effect
           )
 
+    const withAttemptCount = (res: RawResponse, attempts: number) => ({ res, attempts })
+
     const totalAtOf = (s: Settings) =>
       s.timeouts.totalMs !== undefined ? deadlines.now() + s.timeouts.totalMs : undefined
 
@@ -394,23 +443,24 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
         Effect.suspend(() => {
           const s = settingsOf(req)
           const totalAt = totalAtOf(s)
-          return Effect.flatMap(open(req, s, totalAt), (res) => {
+          return Effect.flatMap(open(req, s, totalAt, withAttemptCount), ({ res, attempts }) => {
             const requestId = requestIdOf(res.headers)
             return readText(req, res, s, totalAt).pipe(
-              Effect.mapError((e) => e.error),
+              Effect.mapError((e) => RetryPolicy.withAttempts(e.error, attempts)),
               Effect.flatMap((text) => {
                 let json: unknown
                 try {
                   json = JSON.parse(text)
                 } catch {
-                  return Effect.fail(decodeError(req, "response body is not JSON", requestId))
+                  return Effect.fail(decodeError(req, "response body is not JSON", requestId, attempts))
                 }
                 return decode(json).pipe(
                   Effect.mapError((e) =>
                     decodeError(
                       req,
                       `unexpected response shape: ${ParseResult.TreeFormatter.formatErrorSync(e)}`,
-                      requestId
+                      requestId,
+                      attempts
                     )
                   ),
                   Effect.map((body): Response<A> => ({ status: res.status, headers: res.headers, requestId, body }))
@@ -439,8 +489,10 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
         Effect.suspend(() => {
           const s = settingsOf(req)
           const totalAt = totalAtOf(s)
-          return Effect.acquireRelease(open(req, s, totalAt), (res) => Effect.sync(res.close)).pipe(
-            Effect.map((res): StreamResponse<A> => {
+          return Effect.acquireRelease(open(req, s, totalAt, withAttemptCount), ({ res }) =>
+            Effect.sync(res.close)
+          ).pipe(
+            Effect.map(({ res, attempts }): StreamResponse<A> => {
               const requestId = requestIdOf(res.headers)
               const events = EventStream.make<A>({
                 reader: res.reader(),
@@ -458,10 +510,11 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
                       : phase === "idle-event"
                         ? s.timeouts.idleEventMs!
                         : s.timeouts.totalMs!,
-                    requestId
+                    requestId,
+                    attempts
                   ),
-                readError: (e) => interrupted(req, e.kind === "aborted" ? "aborted" : e.message, requestId),
-                decodeError: (e) => decodeError(req, decodeFailure(e), requestId),
+                readError: (e) => interrupted(req, e.kind === "aborted" ? "aborted" : e.message, requestId, attempts),
+                decodeError: (e) => decodeError(req, decodeFailure(e), requestId, attempts),
                 close: res.close
               })
               return { status: res.status, headers: res.headers, requestId, events }
