@@ -1,6 +1,6 @@
 /**
  * The production composition the examples share: SQLite usage log, keyring, model registry with
- * the bundled price catalog, undici transport with circuit-breaker events, the OpenAI adapter, the
+ * the bundled price catalog, undici transport reporting circuit, rate-limit and retry events, the OpenAI adapter, the
  * event bus, redacting logs, and the `Aiu` client on top.
  *
  * Each piece is one layer; swap any of them (PostgreSQL for SQLite, `Keyring.layerSql` for the
@@ -32,10 +32,7 @@ export interface Options {
 
 export const layer = (options: Options) => {
   const events = AiuEvents.layerDefault
-  const transport = NodeHttpTransport.layer().pipe(
-    Layer.provide(TransportEvents.layerCircuitBreaker()),
-    Layer.provide(events)
-  )
+  const transport = NodeHttpTransport.layer().pipe(Layer.provide(TransportEvents.layer()), Layer.provide(events))
   const providers = ProviderRegistry.layer({
     descriptors: [OpenAiProvider.descriptor],
     providers: [{ id: "openai", type: "openai", baseUrl: options.baseUrl }]

@@ -9,18 +9,22 @@
  * const Transport = NodeHttpTransport.layer().pipe(
  *   Layer.provide(TransportEvents.layerCircuitBreaker()),
  *   Layer.provide(TransportEvents.layerRateLimit(RateLimit.layerMemory({ limits }))),
+ *   Layer.provide(TransportEvents.layerRetryObserver),
  *   Layer.provide(AiuEvents.layerDefault)   // the same AiuEvents instance the client uses
  * )
  * ```
  *
- * The transport has no hook for individual retries yet: `RetryScheduled` is not published, and
- * retries show up only as `attempts` on usage records and errors.
+ * And every retry the transport schedules is published as `RetryScheduled` (with the wait and the
+ * failure's tag and status) and counted in `aiu_retries_total` with `reason="retry"`, through the
+ * transport's `RetryObserver` hook: provide `TransportEvents.layerRetryObserver` to the transport
+ * too (or `TransportEvents.layer`, all three at once).
  *
  * @since 0.1.0
  */
 import * as Metrics from "@aiu/observability/Metrics"
 import * as CircuitBreaker from "@aiu/transport/CircuitBreaker"
 import * as RateLimit from "@aiu/transport/RateLimit"
+import * as RetryObserver from "@aiu/transport/RetryObserver"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -117,4 +121,54 @@ export const layerRateLimit = <E, R>(
 ): Layer.Layer<RateLimit.RateLimit, E, R | AiuEvents> =>
   Layer.effect(RateLimit.RateLimit, Effect.zipWith(RateLimit.RateLimit, AiuEvents, observeRateLimit)).pipe(
     Layer.provide(inner)
+  )
+
+/**
+ * A `RetryObserver` that publishes each scheduled retry.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const observeRetries = (events: EventsService): RetryObserver.Service => ({
+  retryScheduled: (info) =>
+    Effect.zipRight(
+      events.publish(
+        AiuEvent.RetryScheduled({
+          provider: info.provider,
+          operation: info.operation,
+          attempt: info.attempt,
+          delayMs: info.delayMs,
+          reason: info.reason
+        })
+      ),
+      Metrics.increment(Metrics.retries, { provider: info.provider, reason: "retry" })
+    )
+})
+
+/**
+ * The transport's `RetryObserver`, publishing to `AiuEvents`.
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerRetryObserver: Layer.Layer<RetryObserver.RetryObserver, never, AiuEvents> = Layer.effect(
+  RetryObserver.RetryObserver,
+  Effect.map(AiuEvents, observeRetries)
+)
+
+/**
+ * Everything the transport can report, in one layer: circuit transitions, rate-limit waits (over
+ * the limiter `rateLimit` builds; by default one with no client limits, which still honours the
+ * providers' rate-limit headers) and retries.
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = <E = never, R = never>(options?: {
+  readonly circuitBreaker?: CircuitBreaker.Options
+  readonly rateLimit?: Layer.Layer<RateLimit.RateLimit, E, R>
+}): Layer.Layer<CircuitBreaker.CircuitBreaker | RetryObserver.RetryObserver | RateLimit.RateLimit, E, R | AiuEvents> =>
+  Layer.mergeAll(
+    layerCircuitBreaker(options?.circuitBreaker),
+    layerRetryObserver,
+    // Without client limits a limiter is still worth having: it honours what the providers'
+    // rate-limit headers say.
+    layerRateLimit(options?.rateLimit ?? RateLimit.layerMemory({ limits: {} }))
   )

@@ -26,7 +26,7 @@ export const liveLayer = (options: {
 }) => {
   const events = AiuEvents.layerDefault
   const transport = NodeHttpTransport.layer({ retry: { baseDelay: "1 millis", maxDelay: "5 millis" } }).pipe(
-    Layer.provide(TransportEvents.layerCircuitBreaker()),
+    Layer.provide(TransportEvents.layer()),
     Layer.provide(events)
   )
   const registry = ProviderRegistry.layer({
