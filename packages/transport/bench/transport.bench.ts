@@ -366,8 +366,23 @@ export default async function run(): Promise<Array<Row>> {
         return n
       }
     }
+    // Both decoders must produce the same events (not only as many), or the speeds mean nothing.
+    // Checked once per reading, outside the timed rounds.
+    const sameEvents = (chunks: ReadonlyArray<Uint8Array>) => {
+      const d = Sse.makeDecoder()
+      const ours = chunks.flatMap((c) => d.feed(c)).concat(d.end())
+      const theirs: Array<Sse.SseEvent> = []
+      const p = createParser({ onEvent: (e) => void theirs.push({ event: e.event, data: e.data, id: e.id }) })
+      const dec = new TextDecoder()
+      for (const c of chunks) p.feed(dec.decode(c, { stream: true }))
+      return (
+        ours.length === theirs.length &&
+        ours.every((e, i) => e.event === theirs[i]!.event && e.data === theirs[i]!.data && e.id === theirs[i]!.id)
+      )
+    }
     const mb = whole.length / 1024 / 1024
     for (const [reading, chunks] of Object.entries(readings)) {
+      if (!sameEvents(chunks)) throw new Error(`SSE decode, ${reading}: the decoders' events differ`)
       const speeds: Record<string, Array<number>> = {}
       // Best of 11 interleaved rounds (order alternating): on a shared machine the fastest round is the least disturbed.
       for (let round = 0; round < 11; round++) {

@@ -94,6 +94,69 @@ describe("Sse decoder", () => {
     assert.deepStrictEqual(Sse.decodeAll(Array.from(all, (b) => Uint8Array.of(b)))[0]?.data, "é€𝄞你好🌍")
   })
 
+  it("invalid or truncated UTF-8 decodes as a streaming TextDecoder would, wherever the reads are cut", () => {
+    // The decoder holds back an unfinished trailing sequence itself (it never uses `stream: true`);
+    // cutting before a lead byte must give the same U+FFFDs as decoding the whole value at once.
+    const values = [
+      [0xe2, 0x82],
+      [0xf0, 0x9f, 0x98],
+      [0xe0, 0x80, 0x41],
+      [0xc3],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0x80, 0xbf, 0xc3, 0xa9],
+      [0xf0, 0x9f, 0x98, 0x80, 0x80],
+      [0xff, 0xfe, 0xe2, 0x82, 0xac]
+    ]
+    for (const v of values) {
+      const all = Uint8Array.from([...bytes("data: "), ...v, ...bytes("\ndata: z\n\n")])
+      const want = `${new TextDecoder().decode(Uint8Array.from(v))}\nz`
+      for (let i = 0; i <= all.length; i++) {
+        for (let j = i; j <= all.length; j++) {
+          const events = Sse.decodeAll([all.subarray(0, i), all.subarray(i, j), all.subarray(j)])
+          assert.deepStrictEqual(events, [{ event: undefined, data: want, id: undefined }], `${v} cut at ${i}, ${j}`)
+        }
+      }
+    }
+    // A truncated character at the very end of the stream is one U+FFFD, as a flushing decoder's.
+    assert.deepStrictEqual(Sse.decodeAll([bytes("data: a"), Uint8Array.of(0xf0, 0x9f)]), [
+      { event: undefined, data: "a\uFFFD", id: undefined }
+    ])
+  })
+
+  it("property: any re-chunking of arbitrary bytes decodes to the same events", () => {
+    const piece = fc.oneof(
+      fc.constantFrom("data: ", "data:", "event: e", "id: 1", ": c", "\n", "\r", "\r\n", "\n\n", "\uFEFF", "é€𝄞"),
+      fc.uint8Array({ maxLength: 6 }).map((b) => Array.from(b, (x) => String.fromCharCode(x | 0x80)).join(""))
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 12 }), (pieces, offsets) => {
+        // The high "characters" become raw bytes 0x80–0xFF: stray, truncated or valid UTF-8 sequences.
+        const parts = pieces.map((p) =>
+          p.charCodeAt(0) >= 0x80 && p.charCodeAt(0) <= 0xff ? Uint8Array.from(p, (c) => c.charCodeAt(0)) : bytes(p)
+        )
+        const data = Uint8Array.from(parts.flatMap((p) => Array.from(p)))
+        assert.deepStrictEqual(Sse.decodeAll(cut(data, offsets)), Sse.decodeAll(data))
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it("a leading BOM split across reads is still dropped", () => {
+    assert.deepStrictEqual(Sse.decodeAll([Uint8Array.of(0xef), Uint8Array.of(0xbb), bytes("\uFEFF").subarray(2)]), [])
+    const all = bytes("\uFEFFdata: x\n\n")
+    for (let i = 0; i <= 3; i++)
+      assert.deepStrictEqual(Sse.decodeAll([all.subarray(0, i), all.subarray(i)]), [
+        { event: undefined, data: "x", id: undefined }
+      ])
+  })
+
+  it("an empty read between a CR and its LF does not split the line end", () => {
+    assert.deepStrictEqual(Sse.decodeAll([bytes("data: a\r"), new Uint8Array(0), bytes("\ndata: b\n\n")]), [
+      { event: undefined, data: "a\nb", id: undefined }
+    ])
+  })
+
   it("a CR at the end of one read and the LF at the start of the next are one line end", () => {
     assert.deepStrictEqual(Sse.decodeAll([bytes("data: a\r"), bytes("\ndata: b\r\n\r"), bytes("\n")]), [
       { event: undefined, data: "a\nb", id: undefined }
