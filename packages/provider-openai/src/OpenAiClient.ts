@@ -14,6 +14,7 @@ import * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as errors from "./internal/errors.js"
+import * as OpenAiRateLimits from "./OpenAiRateLimits.js"
 
 /**
  * @since 0.1.0
@@ -114,7 +115,11 @@ export const make = (options: Options): Effect.Effect<Client, never, HttpTranspo
       headers,
       ...(body !== undefined ? { body } : {}),
       options: call,
-      mapError
+      mapError,
+      // Every response's x-ratelimit-* headers go to the limiter (when one is provided), so a call
+      // waits for an emptied bucket's reset instead of spending a request on a 429. Azure and the
+      // OpenAI-compatible servers (Groq, OpenRouter, …) send the same family and come through here.
+      serverLimits: OpenAiRateLimits.serverLimits
     })
 
     return {
