@@ -16,6 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import { API_VERSION, decodeSettings, type Settings } from "./AnthropicConfig.js"
+import * as AnthropicRateLimits from "./AnthropicRateLimits.js"
 import { mapError } from "./internal/errors.js"
 import { type MessagesRequest, WireMessage, WireModelsPage } from "./internal/schema.js"
 
@@ -137,6 +138,10 @@ export const make = (
       })
     }
 
+    // Every response's anthropic-ratelimit-* headers go to the limiter (when one is provided), so a
+    // call waits for an emptied bucket's reset instead of spending a request on a 429.
+    const serverLimits = AnthropicRateLimits.serverLimits
+
     const estimate = (body: MessagesRequest) => Math.ceil(JSON.stringify(body.messages).length / 4) + body.max_tokens
 
     const messages: Service["messages"] = (body, request) =>
@@ -151,6 +156,7 @@ export const make = (
             body,
             options: request?.options,
             mapError,
+            serverLimits,
             estimatedTokens: estimate(body)
           },
           WireMessage
@@ -168,6 +174,7 @@ export const make = (
           body: { ...body, stream: true },
           options: request?.options,
           mapError,
+          serverLimits,
           estimatedTokens: estimate(body)
         })
       )
@@ -184,7 +191,8 @@ export const make = (
             url: `${baseUrl}/models?${query.toString()}`,
             headers,
             options,
-            mapError
+            mapError,
+            serverLimits
           },
           WireModelsPage
         )

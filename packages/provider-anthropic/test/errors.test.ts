@@ -60,6 +60,32 @@ describe("errors", () => {
     assert.strictEqual(ov?._tag, "ProviderOverloaded")
   })
 
+  it("a 429 without retry-after waits for the exhausted bucket's reset, measured against the date header", () => {
+    const headers = {
+      date: "Sun, 05 Apr 2026 14:28:55 GMT",
+      "anthropic-ratelimit-requests-remaining": "19",
+      "anthropic-ratelimit-requests-reset": "2026-04-05T14:29:55Z",
+      "anthropic-ratelimit-output-tokens-remaining": "0",
+      "anthropic-ratelimit-output-tokens-reset": "2026-04-05T14:29:07Z"
+    }
+    const rl = mapError(info(429, envelope("rate_limit_error", "output tokens per minute"), { headers }))
+    assert.strictEqual(rl?._tag, "RateLimited")
+    if (rl?._tag === "RateLimited") assert.deepStrictEqual(rl.retryAfter, Duration.millis(12_000))
+    // retry-after, when sent, wins.
+    const sent = mapError(info(429, envelope("rate_limit_error", "slow down"), { headers, retryAfterMs: 3000 }))
+    if (sent?._tag === "RateLimited") assert.deepStrictEqual(sent.retryAfter, Duration.millis(3000))
+    else assert.fail("expected RateLimited")
+    // No date header to measure the absolute reset against: no wait is made up.
+    const { date: _, ...undated } = headers
+    const bare = mapError(info(429, envelope("rate_limit_error", "slow down"), { headers: undated }))
+    if (bare?._tag === "RateLimited") assert.isUndefined(bare.retryAfter)
+    else assert.fail("expected RateLimited")
+    // A 529 is capacity, not this key's buckets: they give it no wait.
+    const ov = mapError(info(529, envelope("overloaded_error", "Overloaded"), { headers }))
+    if (ov?._tag === "ProviderOverloaded") assert.isUndefined(ov.retryAfter)
+    else assert.fail("expected ProviderOverloaded")
+  })
+
   it("falls back (undefined) for bodies it does not recognise", () => {
     assert.isUndefined(mapError(info(502, undefined)))
     assert.isUndefined(mapError(info(400, { error: "a string" })))

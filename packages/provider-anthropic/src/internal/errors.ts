@@ -6,6 +6,7 @@ import * as AiuError from "@aiu/core/AiuError"
 import * as Redaction from "@aiu/core/Redaction"
 import type { ErrorInfo } from "@aiu/transport/HttpTransport"
 import * as Duration from "effect/Duration"
+import * as AnthropicRateLimits from "../AnthropicRateLimits.js"
 import type { WireError } from "./schema.js"
 
 // "prompt is too long: 212000 tokens > 200000 maximum"; "input length and `max_tokens` exceed context limit: …"
@@ -104,7 +105,10 @@ export const mapError = (info: ErrorInfo): AiuError.ProviderFailure | undefined 
       operation: info.operation,
       status: info.status,
       requestId,
-      retryAfterMs: info.retryAfterMs
+      // A 429 without retry-after: the reset of the exhausted anthropic-ratelimit bucket says how
+      // long to wait (measured against the response's `date`, as this mapper has no clock).
+      retryAfterMs:
+        info.retryAfterMs ?? (info.status === 429 ? AnthropicRateLimits.exhaustedResetMs(info.headers) : undefined)
     },
     error
   )
