@@ -18,6 +18,7 @@ import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Errors from "./internal/errors.js"
 import * as Wire from "./internal/schema.js"
+import * as MistralRateLimits from "./MistralRateLimits.js"
 
 /**
  * @since 0.1.0
@@ -121,6 +122,10 @@ export const make = (
       })
     }
 
+    // Every response's by-size headers go to the limiter (when one is provided), so a call waits
+    // while Mistral has said the minute's token window is empty (see MistralRateLimits).
+    const serverLimits = MistralRateLimits.serverLimits
+
     const withRequestId = <
       R extends { readonly headers: Readonly<Record<string, string>>; readonly requestId: string | undefined }
     >(
@@ -150,6 +155,7 @@ export const make = (
             ...(body !== undefined ? { body } : {}),
             options,
             mapError: Errors.fromResponse,
+            serverLimits,
             ...(estimatedTokens !== undefined ? { estimatedTokens } : {})
           },
           schema
@@ -172,6 +178,7 @@ export const make = (
             body,
             options,
             mapError: Errors.fromResponse,
+            serverLimits,
             ...(estimatedTokens !== undefined ? { estimatedTokens } : {})
           })
         ).pipe(Effect.map(withRequestId)),
