@@ -4,7 +4,8 @@
  * and the client's budgets read.
  *
  * `append` never fails and never waits: records go to a bounded queue (default 10,000) that a
- * background fiber writes in batches (up to 100 rows, as soon as rows are waiting). Each record's
+ * background fiber writes in batches (up to 100 rows; when fewer are waiting it lingers 50 ms for
+ * more, so a low request rate still shares one commit between several rows). Each record's
  * id is its primary key and inserts ignore duplicates, so a retried batch never doubles a row.
  * While the database is down the batch is retried with capped exponential backoff; when the queue
  * is full the newest records are dropped, counted in `aiu_usage_dropped_total` and logged once per
@@ -163,6 +164,11 @@ export interface Options {
   readonly capacity?: number | undefined
   /** Rows per insert (default 100). */
   readonly batchSize?: number | undefined
+  /**
+   * How long the writer waits for more rows when fewer than a batch are queued (default 50 ms;
+   * 0 writes each row as soon as it is queued). `flush`, reads and shutdown cut it short.
+   */
+  readonly linger?: Duration.DurationInput | undefined
   /** Longest the layer's release waits for the queue to drain (default 10 s). */
   readonly shutdownTimeout?: Duration.DurationInput | undefined
   /** Backoff cap while the database is unavailable (default 10 s). */

@@ -122,6 +122,7 @@ export const make = (options: Options = {}) =>
     const batchSize = Math.max(1, options.batchSize ?? 100)
     const shutdownTimeout = Duration.decode(options.shutdownTimeout ?? Duration.seconds(10))
     const maxBackoff = Duration.toMillis(options.maxBackoff ?? Duration.seconds(10))
+    const lingerMs = Math.max(0, Duration.toMillis(options.linger ?? Duration.millis(50)))
 
     const queue = yield* Queue.dropping<UsageRecord>(capacity)
     const counters = { enqueued: 0, processed: 0, written: 0, dropped: 0, rejected: 0, failedAttempts: 0 }
@@ -129,6 +130,9 @@ export const make = (options: Options = {}) =>
     let closed = false
     let outage = false
     let batchDone = yield* Deferred.make<void>()
+    // Completed by `flush` (and shutdown) to cut a linger short: whoever waits for the rows to
+    // land does not wait for the linger too.
+    let wake = yield* Deferred.make<void>()
 
     const countDropped = (reason: "queue_full" | "rejected" | "shutdown", n: number) =>
       Metric.incrementBy(Metric.tagged(droppedTotal, "reason", reason), n)
@@ -238,9 +242,25 @@ export const make = (options: Options = {}) =>
       return Effect.logWarning(`usage queue was full: ${n} newest records were dropped`)
     })
 
+    /**
+     * The next batch: at least one row; when fewer than a full batch are waiting, lingers a little
+     * for more, so at a low request rate a transaction carries several rows instead of one (a
+     * SQLite commit costs more than the rows in it).
+     */
+    const nextBatch = Effect.gen(function* () {
+      const first = yield* Queue.takeBetween(queue, 1, batchSize)
+      if (lingerMs === 0 || first.length >= batchSize || closed) return Chunk.toReadonlyArray(first)
+      if (!(yield* Deferred.isDone(wake))) {
+        yield* Effect.raceFirst(Effect.sleep(Duration.millis(lingerMs)), Deferred.await(wake))
+      }
+      if (yield* Deferred.isDone(wake)) wake = yield* Deferred.make<void>()
+      const more = yield* Queue.takeUpTo(queue, batchSize - first.length)
+      return Chunk.toReadonlyArray(Chunk.appendAll(first, more))
+    })
+
     const writer = Effect.forever(
       Effect.gen(function* () {
-        const batch = Chunk.toReadonlyArray(yield* Queue.takeBetween(queue, 1, batchSize))
+        const batch = yield* nextBatch
         yield* writeBatch(batch)
         counters.processed += batch.length
         const done = batchDone
@@ -257,7 +277,11 @@ export const make = (options: Options = {}) =>
         const signal = batchDone
         return Effect.zipRight(Deferred.await(signal), flushUntil(target))
       })
-    const flush = Effect.suspend(() => flushUntil(counters.enqueued)).pipe(Effect.withSpan("UsageStore.flush"))
+    const flush = Effect.suspend(() =>
+      counters.processed >= counters.enqueued
+        ? Effect.void
+        : Effect.zipRight(Deferred.succeed(wake, undefined), flushUntil(counters.enqueued))
+    ).pipe(Effect.withSpan("UsageStore.flush"))
 
     // Runs before the writer fiber is interrupted (finalizers run in reverse order).
     yield* Effect.addFinalizer(() =>
