@@ -88,7 +88,7 @@ export const make = (buckets: {
 }
 
 /**
- * The wait until every exhausted bucket has refilled (remaining 0 with a known reset), or
+ * The wait until every exhausted bucket has refilled (remaining exactly 0 with a known reset), or
  * undefined when none is exhausted: how long a 429 without `retry-after` should wait, and how long
  * the limiter holds calls back.
  * @since 0.1.0
@@ -97,7 +97,8 @@ export const make = (buckets: {
 export const exhaustedResetMs = (limits: ServerLimits): number | undefined => {
   let wait: number | undefined
   for (const b of [limits.requests, limits.tokens, limits.inputTokens, limits.outputTokens]) {
-    if (b?.remaining !== undefined && b.remaining <= 0 && b.resetMs !== undefined) {
+    // Exactly 0: some Azure deployments report -1 for "not tracked", which must not hold calls.
+    if (b?.remaining === 0 && b.resetMs !== undefined) {
       wait = Math.max(wait ?? 0, b.resetMs)
     }
   }

@@ -428,16 +428,19 @@ export const make = (deps: Deps, options: Options): Service => {
         const attempt = yield* prepare(resolved, index, operation, options)
         const hasNext = index + 1 < candidates.length
         const result = yield* Effect.either(
-          Effect.useSpan(`Aiu.${operation}.attempt`, { kind: "client", attributes: attempt.attributes }, (span) =>
-            withTotal(call(attempt, resolved), attempt, options).pipe(
-              Effect.withParentSpan(span),
-              Effect.tap((a) => {
-                annotate(a, span, attempt)
-                return finish(attempt, outcomeOf(a), span)
-              }),
-              Effect.tapError((e) => finish(attempt, failed(e, hasNext && canFallback(e)), span)),
-              Effect.onInterrupt(() => finish(attempt, { ...failed(interruptedError(attempt), false) }, span))
-            )
+          Effect.useSpan(
+            `Aiu.${operation}.attempt`,
+            { kind: "client", attributes: attempt.attributes, captureStackTrace: false },
+            (span) =>
+              withTotal(call(attempt, resolved), attempt, options).pipe(
+                Effect.withParentSpan(span),
+                Effect.tap((a) => {
+                  annotate(a, span, attempt)
+                  return finish(attempt, outcomeOf(a), span)
+                }),
+                Effect.tapError((e) => finish(attempt, failed(e, hasNext && canFallback(e)), span)),
+                Effect.onInterrupt(() => finish(attempt, { ...failed(interruptedError(attempt), false) }, span))
+              )
           )
         )
         if (Either.isRight(result)) return result.right
@@ -613,57 +616,66 @@ export const make = (deps: Deps, options: Options): Service => {
   const streamWith = Middleware.composeStream(middleware, coreStream)
   const defaults = options.defaults
 
-  const chat = Effect.fn("Aiu.chat")(function* (request: ChatRequest, callOptions?: CallOptions) {
-    yield* Effect.annotateCurrentSpan(GenAi.Attr.modelId, request.model)
-    return yield* chatWith(request, { operation: "chat", options: merge(defaults, callOptions) })
-  })
+  // Spans without a captured stack (`Effect.fn` and a default span take two `new Error()` per call,
+  // more CPU than the rest of the span): the span names say where they come from.
+  const chat = (request: ChatRequest, callOptions?: CallOptions) =>
+    Effect.withSpan(chatWith(request, { operation: "chat", options: merge(defaults, callOptions) }), "Aiu.chat", {
+      attributes: { [GenAi.Attr.modelId]: request.model },
+      captureStackTrace: false
+    })
 
   const chatStream = (request: ChatRequest, callOptions?: CallOptions): Stream.Stream<StreamChunk, AiuError.AiuError> =>
     streamWith(request, { operation: "stream", options: merge(defaults, callOptions) })
 
-  const embed = Effect.fn("Aiu.embed")(function* (request: EmbedRequest, callOptions?: CallOptions) {
-    const options = merge(defaults, callOptions)
-    return yield* runEffect(
-      "embed",
-      request.model,
-      options,
-      (attempt, resolved) =>
-        attempt.entry.provider
-          .embed({ ...request, model: resolved.model }, attempt.callOptions)
-          .pipe(Effect.mapError((e) => scrubError(e, attempt.callOptions.apiKey))),
-      (r: EmbedResponse): Outcome => ({
-        status: "ok",
-        inputTokens: r.usage.inputTokens,
-        outputTokens: 0,
-        cachedInputTokens: 0,
-        reasoningTokens: 0,
-        requestId: r.requestId
-      }),
-      (r, span) => span.attribute(GenAi.Attr.responseModel, r.model)
-    )
-  })
+  const embed = Effect.fnUntraced(
+    function* (request: EmbedRequest, callOptions?: CallOptions) {
+      const options = merge(defaults, callOptions)
+      return yield* runEffect(
+        "embed",
+        request.model,
+        options,
+        (attempt, resolved) =>
+          attempt.entry.provider
+            .embed({ ...request, model: resolved.model }, attempt.callOptions)
+            .pipe(Effect.mapError((e) => scrubError(e, attempt.callOptions.apiKey))),
+        (r: EmbedResponse): Outcome => ({
+          status: "ok",
+          inputTokens: r.usage.inputTokens,
+          outputTokens: 0,
+          cachedInputTokens: 0,
+          reasoningTokens: 0,
+          requestId: r.requestId
+        }),
+        (r, span) => span.attribute(GenAi.Attr.responseModel, r.model)
+      )
+    },
+    (effect) => Effect.withSpan(effect, "Aiu.embed", { captureStackTrace: false })
+  )
 
-  const generateImage = Effect.fn("Aiu.generateImage")(function* (request: ImageRequest, callOptions?: CallOptions) {
-    const options = merge(defaults, callOptions)
-    return yield* runEffect(
-      "image",
-      request.model,
-      options,
-      (attempt, resolved) =>
-        attempt.entry.provider
-          .generateImage({ ...request, model: resolved.model }, attempt.callOptions)
-          .pipe(Effect.mapError((e) => scrubError(e, attempt.callOptions.apiKey))),
-      (r: ImageResponse): Outcome => ({
-        status: "ok",
-        inputTokens: r.usage?.inputTokens ?? 0,
-        outputTokens: r.usage?.outputTokens ?? 0,
-        cachedInputTokens: 0,
-        reasoningTokens: 0,
-        requestId: r.requestId
-      }),
-      (r, span) => span.attribute(GenAi.Attr.responseModel, r.model)
-    )
-  })
+  const generateImage = Effect.fnUntraced(
+    function* (request: ImageRequest, callOptions?: CallOptions) {
+      const options = merge(defaults, callOptions)
+      return yield* runEffect(
+        "image",
+        request.model,
+        options,
+        (attempt, resolved) =>
+          attempt.entry.provider
+            .generateImage({ ...request, model: resolved.model }, attempt.callOptions)
+            .pipe(Effect.mapError((e) => scrubError(e, attempt.callOptions.apiKey))),
+        (r: ImageResponse): Outcome => ({
+          status: "ok",
+          inputTokens: r.usage?.inputTokens ?? 0,
+          outputTokens: r.usage?.outputTokens ?? 0,
+          cachedInputTokens: 0,
+          reasoningTokens: 0,
+          requestId: r.requestId
+        }),
+        (r, span) => span.attribute(GenAi.Attr.responseModel, r.model)
+      )
+    },
+    (effect) => Effect.withSpan(effect, "Aiu.generateImage", { captureStackTrace: false })
+  )
 
   return { chat, chatStream, embed, generateImage, resolve }
 }

@@ -397,21 +397,32 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
                   reason: retryReason(f.error),
                   serverRequested: f.delayMs !== undefined
                 })
+        const logged = guarded.pipe(
+          Effect.tapError((f) =>
+            f.retry
+              ? Effect.logDebug(`${label(req)}: attempt ${attempts} failed, may retry`).pipe(
+                  Effect.annotateLogs({ provider: req.provider, error: f.error._tag })
+                )
+              : Effect.void
+          )
+        )
+        // The schedule is only built once an attempt has failed with a retryable error: most calls
+        // succeed at once and should not pay for a schedule driver. Its first input is that
+        // failure, replayed, so the schedule decides exactly as if it had run from the start.
         const retried =
           s.retry.maxRetries === 0
             ? guarded
-            : Effect.retry(
-                guarded.pipe(
-                  Effect.tapError((f) =>
-                    f.retry
-                      ? Effect.logDebug(`${label(req)}: attempt ${attempts} failed, may retry`).pipe(
-                          Effect.annotateLogs({ provider: req.provider, error: f.error._tag })
-                        )
-                      : Effect.void
-                  )
-                ),
-                RetryPolicy.schedule(s.retry, allow, onRetry)
-              )
+            : Effect.catchAll(logged, (first) => {
+                if (!first.retry) return Effect.fail(first)
+                let replay: RetryPolicy.Failure | undefined = first
+                const again = Effect.suspend(() => {
+                  if (replay === undefined) return logged
+                  const f = replay
+                  replay = undefined
+                  return Effect.fail(f)
+                })
+                return Effect.retry(again, RetryPolicy.schedule(s.retry, allow, onRetry))
+              })
         return retried.pipe(
           Effect.mapBoth({
             onFailure: (f) => RetryPolicy.withAttempts(f.error, attempts),
