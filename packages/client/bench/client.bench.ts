@@ -437,11 +437,12 @@ export default async function run(): Promise<Array<Row>> {
     })
   try {
     // ---- CPU per call ------------------------------------------------------------------------
+    // A few thousand calls each first, so every client is measured with its code optimised.
     progress("chat: warm-up")
-    for (const [, call] of chat) await load(call, 200, 8)()
+    for (const [, call] of chat) await load(call, 2000, 8)()
     for (const [concurrency, n, rounds] of [
-      [1, 100, 3],
-      [64, 300, 2]
+      [1, 300, 5],
+      [64, 600, 3]
     ] as const) {
       progress(`chat: c=${concurrency}`)
       const per: Record<string, Array<number>> = {}

@@ -114,40 +114,58 @@ export const make = <A>(o: Options<A>): Stream.Stream<A, AiuError.ProviderFailur
       return at === Number.POSITIVE_INFINITY ? undefined : { at, phase }
     }
 
+    // The waiting state lives here, per stream, not per pull: a stream waits once per network
+    // read, and with hundreds of streams open whatever a wait allocates outlives a young-GC cycle
+    // and is promoted. So a wait allocates nothing of its own, and the deadline timer is re-armed
+    // only when it fires (deadlines only move later: a timer armed for an earlier wait fires
+    // early, sees the wait's real deadline and re-arms for it).
+    let resumeWait: ((r: Pull<A>) => void) | undefined
+    let waitStart = 0
+    let timer: Timer | undefined
+
+    const settle = (r: Pull<A>) => {
+      const resume = resumeWait
+      resumeWait = undefined
+      resume?.(r)
+    }
+    const armFor = (d: { at: number }) => {
+      timer = deadlines.at(d.at, onDeadline)
+    }
+    const onDeadline = () => {
+      timer = undefined
+      if (resumeWait === undefined) return // not waiting: the next wait arms again
+      const d = nextDeadline(waitStart)
+      if (d === undefined) return
+      // Keep-alive bytes, or a later wait, may have moved the deadline since this was armed.
+      if (d.at > deadlines.now()) return armFor(d)
+      settle(fail(o.timeout(d.phase)))
+    }
+    const wake = () => {
+      if (resumeWait === undefined) return
+      const r = step()
+      if (r !== undefined) settle(r)
+      else reader.wait(wake)
+    }
+    const stopWaiting = Effect.sync(() => {
+      resumeWait = undefined
+    })
     const wait: Pull<A> = Effect.async<Chunk.Chunk<A>, Option.Option<AiuError.ProviderFailure>>((resume) => {
-      const waitStart = deadlines.now()
-      let timer: Timer | undefined
-      let settled = false
-      const settle = (r: Pull<A>) => {
-        settled = true
-        if (timer !== undefined) deadlines.cancel(timer)
-        resume(r)
-      }
-      const arm = () => {
+      waitStart = deadlines.now()
+      resumeWait = resume
+      if (timer === undefined) {
         const d = nextDeadline(waitStart)
-        if (d === undefined) return
-        timer = deadlines.at(d.at, () => {
-          if (settled) return
-          // Keep-alive bytes may have moved the idle deadline since this timer was armed.
-          const again = nextDeadline(waitStart) ?? d
-          if (again.at > deadlines.now()) return arm()
-          settle(fail(o.timeout(again.phase)))
-        })
+        if (d !== undefined) armFor(d)
       }
-      const wake = () => {
-        if (settled) return
-        const r = step()
-        if (r !== undefined) settle(r)
-        else reader.wait(wake)
-      }
-      arm()
       reader.wait(wake)
-      return Effect.sync(() => {
-        settled = true
-        if (timer !== undefined) deadlines.cancel(timer)
-      })
+      return stopWaiting
     })
 
     const pull: Pull<A> = Effect.suspend(() => step() ?? wait)
-    return Stream.repeatEffectChunkOption(pull).pipe(Stream.ensuring(Effect.sync(o.close)))
+    const release = Effect.sync(() => {
+      resumeWait = undefined
+      if (timer !== undefined) deadlines.cancel(timer)
+      timer = undefined
+      o.close()
+    })
+    return Stream.repeatEffectChunkOption(pull).pipe(Stream.ensuring(release))
   })
