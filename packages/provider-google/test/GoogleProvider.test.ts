@@ -66,6 +66,8 @@ describe("GoogleProvider", () => {
       assert.strictEqual(response.text, "Bonjour !")
       assert.strictEqual(response.finishReason, "stop")
       assert.strictEqual(response.id, "fakeResponse0001")
+      // No request-id header from Gemini: the responseId stands in for it.
+      assert.strictEqual(response.requestId, "fakeResponse0001")
       assert.deepStrictEqual(response.usage, {
         inputTokens: 20,
         outputTokens: 4,
@@ -357,7 +359,12 @@ describe("GoogleProvider", () => {
           provider.chatStream({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "hi" }] })
         ))
       ]
-      assert.deepStrictEqual(chunks[0], { type: "metadata", id: "fakeResponse0001", model: "gemini-2.5-flash" })
+      assert.deepStrictEqual(chunks[0], {
+        type: "metadata",
+        id: "fakeResponse0001",
+        model: "gemini-2.5-flash",
+        requestId: "fakeResponse0001"
+      })
       const response = yield* StreamChunk.collect(Stream.fromIterable(chunks), "gemini-2.5-flash")
       assert.strictEqual(response.text, "Hello world")
       assert.deepStrictEqual(response.content[0], { type: "reasoning", text: "Thinking...", signature: "sig-1" })

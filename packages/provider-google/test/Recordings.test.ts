@@ -341,6 +341,11 @@ describe("Gemini recordings", () => {
       rawFinishReason: "STOP",
       usage: { inputTokens: 8, outputTokens: 578, totalTokens: 586 }
     })
-    assert.deepStrictEqual(out[0], { type: "metadata", id: "VB-jaN_BCZuThMIPnryvyAg", model: "gemini-2.0-flash" })
+    assert.deepStrictEqual(out[0], {
+      type: "metadata",
+      id: "VB-jaN_BCZuThMIPnryvyAg",
+      model: "gemini-2.0-flash",
+      requestId: "VB-jaN_BCZuThMIPnryvyAg"
+    })
   })
 })

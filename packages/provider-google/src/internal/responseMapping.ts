@@ -82,7 +82,8 @@ export const toChatResponse = (
       finishReason: toFinishReason(raw, calls > 0),
       rawFinishReason: raw,
       usage: toUsage(response.usageMetadata),
-      requestId: options.requestId,
+      // Gemini sends no request-id header: its `responseId` is the identifier to quote to Google.
+      requestId: options.requestId ?? response.responseId ?? undefined,
       warnings: options.warnings
     })
   )

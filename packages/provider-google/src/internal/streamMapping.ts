@@ -48,7 +48,12 @@ export const makeMapper = (ctx: StreamContext) => {
         type: "metadata",
         ...(response.responseId != null ? { id: response.responseId } : {}),
         ...(response.modelVersion != null ? { model: response.modelVersion } : {}),
-        ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {})
+        // No request-id header from Gemini: its `responseId` is the identifier to quote.
+        ...(ctx.requestId !== undefined
+          ? { requestId: ctx.requestId }
+          : response.responseId != null
+            ? { requestId: response.responseId }
+            : {})
       })
     }
     if (response.usageMetadata != null) usage = response.usageMetadata
