@@ -460,17 +460,20 @@ export default async function run(): Promise<Array<Row>> {
     // ---- one 1,000-chunk stream -----------------------------------------------------------------
     progress("1,000-chunk stream")
     const big: Scenario = { chunks: 1000, delay: 0 }
-    for (const [, f] of stream) for (let i = 0; i < 2; i++) await f(big)
+    for (const [, f] of stream) for (let i = 0; i < 5; i++) await f(big)
     const cpu: Record<string, Array<number>> = {}
-    for (let round = 0; round < 3; round++) {
+    // Eight streams per sample, five samples: one stream is 10-40 ms of CPU, where a single GC
+    // pause moved the ratio by half.
+    const perSample = 8
+    for (let round = 0; round < 5; round++) {
       for (const [name, f] of stream) {
         gc()
         let n = 0
         const c = await cpuOf(async () => {
-          n = await f(big)
+          for (let i = 0; i < perSample; i++) n = await f(big)
         })
         if (n !== 1000) throw new Error(`${name}: ${n} of 1000 chunks`)
-        add(cpu, name, c / 1000)
+        add(cpu, name, c / 1000 / perSample)
       }
     }
     const base1000 = median(cpu.fetch!)
