@@ -56,7 +56,15 @@ process.exit(0)
     target: "node20",
     logLevel: "warning",
     define: { "import.meta.url": JSON.stringify(pathToFileURL(file).href) },
-    external: ["better-sqlite3", "pg-native", "lmdb", "msgpackr-extract", "bufferutil", "utf-8-validate", "@parcel/watcher"],
+    external: [
+      "better-sqlite3",
+      "pg-native",
+      "lmdb",
+      "msgpackr-extract",
+      "bufferutil",
+      "utf-8-validate",
+      "@parcel/watcher"
+    ],
     banner: {
       js: `import { createRequire as __benchCreateRequire } from "node:module"; const require = __benchCreateRequire(${JSON.stringify(pathToFileURL(outfile).href)});`
     }
@@ -82,16 +90,12 @@ let failures = 0
 for (const file of selected) {
   console.error(`running ${relative(root, file)} …`)
   const bundle = await compile(file)
-  const r = spawnSync(
-    process.execPath,
-    ["--expose-gc", bundle],
-    {
-      cwd: root,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-      maxBuffer: 64 * 1024 * 1024
-    }
-  )
+  const r = spawnSync(process.execPath, ["--expose-gc", bundle], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024
+  })
   rmSync(bundle, { force: true })
   const line = r.stdout.split("\n").find((l) => l.startsWith(marker))
   if (r.status !== 0 || !line) {
