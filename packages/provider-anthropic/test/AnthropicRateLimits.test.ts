@@ -1,16 +1,14 @@
-import type * as AiuError from "@aiu/core/AiuError"
 import * as FakeProviderServer from "@aiu/testing/FakeProviderServer"
 import * as FakeAnthropic from "@aiu/testing/fake/anthropic"
 import * as Recordings from "@aiu/testing/Recordings"
 import * as HttpTransport from "@aiu/transport/HttpTransport"
 import * as NodeHttpTransport from "@aiu/transport/NodeHttpTransport"
 import * as RateLimit from "@aiu/transport/RateLimit"
+import { awaitSleep, failureOf, realPause } from "@aiu/testing/TestClockDriver"
 import { assert, describe, it } from "@effect/vitest"
-import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
 import * as AnthropicProvider from "../src/AnthropicProvider.js"
@@ -108,24 +106,6 @@ describe("AnthropicRateLimits", () => {
 // -----------------------------------------------------------------------------
 // Over loopback: what the headers say holds the next call back
 // -----------------------------------------------------------------------------
-
-const failureOf = <A>(exit: Exit.Exit<A, AiuError.ProviderFailure>): AiuError.ProviderFailure => {
-  if (Exit.isSuccess(exit) || exit.cause._tag !== "Fail") throw new Error(`expected a failure, got ${exit._tag}`)
-  return exit.cause.error
-}
-
-/** Waits (in real time) until something sleeps until exactly `ms` from now on the TestClock. */
-const awaitSleep = (ms: number) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < 1000; i++) {
-      const now = yield* Clock.currentTimeMillis
-      if (Chunk.some(yield* TestClock.sleeps(), (t) => t === now + ms)) return
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
-    }
-    return yield* Effect.dieMessage(`no sleep of ${ms} ms was scheduled`)
-  })
-
-const realPause = (ms: number) => Effect.promise(() => new Promise((resolve) => setTimeout(resolve, ms)))
 
 describe("Anthropic over loopback with a RateLimit service", () => {
   // No client limits at all: only what Anthropic's headers say holds calls back.

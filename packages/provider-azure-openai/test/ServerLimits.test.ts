@@ -1,26 +1,14 @@
-/**
- * Azure OpenAI goes through the OpenAI client, so its requests carry the x-ratelimit-* parser too:
- * with a RateLimit service provided, an emptied bucket holds the next call back. The `-1`
- * remaining figures some Azure deployments report (wire-formats.md §2) come without a reset and
- * hold nothing back.
- */
-import type * as AiuError from "@aiu/core/AiuError"
 import * as FakeProviderServer from "@aiu/testing/FakeProviderServer"
 import * as FakeOpenAi from "@aiu/testing/fake/openai"
 import * as HttpTransport from "@aiu/transport/HttpTransport"
 import * as NodeHttpTransport from "@aiu/transport/NodeHttpTransport"
 import * as RateLimit from "@aiu/transport/RateLimit"
+import { failureOf } from "@aiu/testing/TestClockDriver"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Redacted from "effect/Redacted"
 import * as AzureOpenAiProvider from "../src/AzureOpenAiProvider.js"
-
-const failureOf = <A>(exit: Exit.Exit<A, AiuError.ProviderFailure>): AiuError.ProviderFailure => {
-  if (Exit.isSuccess(exit) || exit.cause._tag !== "Fail") throw new Error(`expected a failure, got ${exit._tag}`)
-  return exit.cause.error
-}
 
 describe("Azure OpenAI over loopback with a RateLimit service", () => {
   const setup = Effect.gen(function* () {

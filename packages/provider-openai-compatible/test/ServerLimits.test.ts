@@ -1,25 +1,14 @@
-/**
- * OpenAI-compatible servers go through the OpenAI client, so their requests carry the
- * x-ratelimit-* parser too: Groq's headers (wire-formats.md §8, resets like `2m59.56s`) saying the
- * request bucket is empty make the next call fail at once when the reset is past maxWait.
- */
-import type * as AiuError from "@aiu/core/AiuError"
 import * as FakeProviderServer from "@aiu/testing/FakeProviderServer"
 import * as FakeOpenAi from "@aiu/testing/fake/openai"
 import * as HttpTransport from "@aiu/transport/HttpTransport"
 import * as NodeHttpTransport from "@aiu/transport/NodeHttpTransport"
 import * as RateLimit from "@aiu/transport/RateLimit"
+import { failureOf } from "@aiu/testing/TestClockDriver"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Redacted from "effect/Redacted"
 import * as OpenAiCompatibleProvider from "../src/OpenAiCompatibleProvider.js"
-
-const failureOf = <A>(exit: Exit.Exit<A, AiuError.ProviderFailure>): AiuError.ProviderFailure => {
-  if (Exit.isSuccess(exit) || exit.cause._tag !== "Fail") throw new Error(`expected a failure, got ${exit._tag}`)
-  return exit.cause.error
-}
 
 describe("OpenAI-compatible over loopback with a RateLimit service", () => {
   it.effect("Groq: an emptied request bucket (reset 2m59.56s, past maxWait) fails the next call at once", () =>

@@ -18,3 +18,7 @@ export * as TestLayers from "./TestLayers.js"
  * @since 0.1.0
  */
 export * as TestProvider from "./TestProvider.js"
+/**
+ * @since 0.1.0
+ */
+export * as TestClockDriver from "./TestClockDriver.js"

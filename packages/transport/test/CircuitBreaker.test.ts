@@ -9,7 +9,7 @@ import * as Metric from "effect/Metric"
 import * as MetricLabel from "effect/MetricLabel"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
-import { drive, failureOf } from "./utils/clock.js"
+import { drive, failureOf } from "@aiu/testing/TestClockDriver"
 
 const transitions = (provider: string, state: string) =>
   Metric.value(

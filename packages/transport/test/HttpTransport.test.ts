@@ -8,7 +8,7 @@ import * as Fiber from "effect/Fiber"
 import type * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { drive, eventually, failureOf } from "./utils/clock.js"
+import { drive, eventually, failureOf } from "@aiu/testing/TestClockDriver"
 
 const Ok = Schema.Struct({ ok: Schema.Boolean })
 

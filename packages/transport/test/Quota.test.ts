@@ -5,7 +5,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { attemptsOf, drive, failureOf } from "./utils/clock.js"
+import { attemptsOf, drive, failureOf } from "@aiu/testing/TestClockDriver"
 
 const googlePerMinute: unknown = JSON.parse(
   readFileSync(new URL("./fixtures/vercel.google-429-retry-info.json", import.meta.url), "utf8")

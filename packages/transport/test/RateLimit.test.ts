@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
-import { eventually, failureOf } from "./utils/clock.js"
+import { eventually, failureOf } from "@aiu/testing/TestClockDriver"
 
 const setup = (options: RateLimit.Options) =>
   Effect.gen(function* () {

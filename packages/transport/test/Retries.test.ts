@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
-import { attemptsOf, awaitSleep, drive, eventually, failureOf } from "./utils/clock.js"
+import { attemptsOf, awaitSleep, drive, eventually, failureOf } from "@aiu/testing/TestClockDriver"
 
 const Ok = Schema.Struct({ ok: Schema.Boolean })
 

@@ -5,7 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { attemptsOf, drive, failureOf } from "./utils/clock.js"
+import { attemptsOf, drive, failureOf } from "@aiu/testing/TestClockDriver"
 
 const event = (data: string) => `data: ${data}\n\n`
 

@@ -7,7 +7,7 @@ import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { attemptsOf, drive, eventually, failureOf } from "./utils/clock.js"
+import { attemptsOf, drive, eventually, failureOf } from "@aiu/testing/TestClockDriver"
 import { unacceptedPort } from "./utils/unaccepted.js"
 
 const event = (data: string) => `data: ${data}\n\n`

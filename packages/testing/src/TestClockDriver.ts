@@ -1,6 +1,9 @@
 /**
  * Driving `TestClock` while real loopback I/O happens: the HTTP exchange runs in real time, the
- * transport's waits (backoff, deadlines) on the virtual clock.
+ * transport's waits (backoff, deadlines, rate-limit holds) on the virtual clock. Shared by the
+ * transport's and the adapters' tests.
+ *
+ * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
@@ -10,10 +13,18 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 
-/** A real pause, letting sockets make progress. */
+/**
+ * A real pause, letting sockets make progress.
+ * @since 0.1.0
+ * @category testing
+ */
 export const realPause = (ms = 5) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
 
-/** Polls (in real time) until `check` holds; fails the test after ~5 s. */
+/**
+ * Polls (in real time) until `check` holds; fails the test after ~5 s.
+ * @since 0.1.0
+ * @category testing
+ */
 export const eventually = (check: () => boolean, what = "condition") =>
   Effect.gen(function* () {
     for (let i = 0; i < 1000; i++) {
@@ -23,7 +34,11 @@ export const eventually = (check: () => boolean, what = "condition") =>
     return yield* Effect.dieMessage(`timed out waiting for ${what}`)
   })
 
-/** Waits (in real time) until a sleep ends exactly `ms` from now on the virtual clock. */
+/**
+ * Waits (in real time) until a sleep ends exactly `ms` from now on the virtual clock.
+ * @since 0.1.0
+ * @category testing
+ */
 export const awaitSleep = (ms: number) =>
   Effect.gen(function* () {
     for (let i = 0; i < 1000; i++) {
@@ -35,7 +50,11 @@ export const awaitSleep = (ms: number) =>
     return yield* Effect.dieMessage(`no sleep of ${ms} ms was scheduled`)
   })
 
-/** Runs `effect` to its exit, advancing virtual time by `stepMs` while it is still running. */
+/**
+ * Runs `effect` to its exit, advancing virtual time by `stepMs` while it is still running.
+ * @since 0.1.0
+ * @category testing
+ */
 export const drive = <A, E>(effect: Effect.Effect<A, E>, stepMs = 100, maxSteps = 2000) =>
   Effect.gen(function* () {
     const fiber = yield* Effect.fork(effect)
@@ -47,7 +66,11 @@ export const drive = <A, E>(effect: Effect.Effect<A, E>, stepMs = 100, maxSteps 
     return yield* Fiber.await(fiber)
   })
 
-/** The failure of an exit (or a test failure if it succeeded). */
+/**
+ * The failure of an exit (or a test failure if it succeeded).
+ * @since 0.1.0
+ * @category testing
+ */
 export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   if (Exit.isSuccess(exit)) throw new Error("expected a failure, got a success")
   const failure = Cause.failureOption(exit.cause)
@@ -55,6 +78,10 @@ export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   return failure.value
 }
 
-/** The `attempts` an error carries, if it is of a kind that carries it. */
+/**
+ * The `attempts` an error carries, if it is of a kind that carries it.
+ * @since 0.1.0
+ * @category testing
+ */
 export const attemptsOf = (error: object): number | undefined =>
   "attempts" in error && typeof error.attempts === "number" ? error.attempts : undefined
