@@ -202,8 +202,8 @@ export const make = (options: Options): Effect.Effect<Service, never, Experiment
     const acquire = (key: Key, estimatedTokens?: number): Effect.Effect<void, AiuError.RateLimited> => {
       const { rpm, tpm } = buckets(key)
       const tokens = Math.max(0, Math.ceil(estimatedTokens ?? 0))
-      const server = observed.has(key.provider) ? heldBack(key, tokens) : Effect.void
-      if (rpm === undefined && tpm === undefined) return server
+      const server = observed.has(key.provider) ? heldBack(key, tokens) : undefined
+      if (rpm === undefined && tpm === undefined) return server ?? Effect.void
       const client = Effect.gen(function* () {
         const waitRpm = rpm !== undefined ? yield* take(key, rpm, 1) : Duration.zero
         const waitTpm = tpm !== undefined && tokens > 0 ? yield* take(key, tpm, tokens) : Duration.zero
@@ -223,7 +223,7 @@ export const make = (options: Options): Effect.Effect<Service, never, Experiment
         }
         yield* Effect.sleep(wait)
       })
-      return observed.has(key.provider) ? Effect.zipRight(server, client) : client
+      return server === undefined ? client : Effect.zipRight(server, client)
     }
 
     const reportUsage = (key: Key, estimatedTokens: number, actualTokens: number): Effect.Effect<void> => {

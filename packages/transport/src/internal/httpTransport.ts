@@ -341,15 +341,14 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
       "status" in e && typeof e.status === "number" ? `${e._tag} ${e.status}` : e._tag
 
     /**
-     * Attempts with retries, breaker, budget and deadline, up to a 2xx response's headers; `onOpen`
-     * gets the response and the number of attempts it took.
+     * Attempts with retries, breaker, budget and deadline, up to a 2xx response's headers, with the
+     * number of attempts that took.
      */
-    const open = <A>(
+    const open = (
       req: HttpRequest,
       s: Settings,
-      totalAt: number | undefined,
-      onOpen: (res: RawResponse, attempts: number) => A
-    ): Effect.Effect<A, AiuError.ProviderFailure> =>
+      totalAt: number | undefined
+    ): Effect.Effect<{ readonly res: RawResponse; readonly attempts: number }, AiuError.ProviderFailure> =>
       Effect.suspend(() => {
         const raw = toRaw(req, s.timeouts)
         if (raw instanceof AiuError.InvalidRequest) return Effect.fail(raw)
@@ -429,7 +428,7 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
             onFailure: (f) => RetryPolicy.withAttempts(f.error, attempts),
             onSuccess: (res) => {
               budget.succeeded(req.provider, spent)
-              return onOpen(res, attempts)
+              return { res, attempts }
             }
           })
         )
@@ -443,8 +442,6 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
             effect
           )
 
-    const withAttemptCount = (res: RawResponse, attempts: number) => ({ res, attempts })
-
     const totalAtOf = (s: Settings) =>
       s.timeouts.totalMs !== undefined ? deadlines.now() + s.timeouts.totalMs : undefined
 
@@ -457,7 +454,7 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
         Effect.suspend(() => {
           const s = settingsOf(req)
           const totalAt = totalAtOf(s)
-          return Effect.flatMap(open(req, s, totalAt, withAttemptCount), ({ res, attempts }) => {
+          return Effect.flatMap(open(req, s, totalAt), ({ res, attempts }) => {
             const requestId = requestIdOf(res.headers)
             return readText(req, res, s, totalAt).pipe(
               Effect.mapError((e) => RetryPolicy.withAttempts(e.error, attempts)),
@@ -508,9 +505,7 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
         Effect.suspend(() => {
           const s = settingsOf(req)
           const totalAt = totalAtOf(s)
-          return Effect.acquireRelease(open(req, s, totalAt, withAttemptCount), ({ res }) =>
-            Effect.sync(res.close)
-          ).pipe(
+          return Effect.acquireRelease(open(req, s, totalAt), ({ res }) => Effect.sync(res.close)).pipe(
             Effect.map(({ res, attempts }): StreamResponse<A> => {
               const requestId = requestIdOf(res.headers)
               const events = EventStream.make<A>({
