@@ -2,7 +2,12 @@
  * Turning a provider's decoded stream events into `StreamChunk`s with a stateful mapper, one
  * network read at a time (one `Chunk` out per read, no effect per event). When the mapper reports
  * an in-band failure, what it produced before it is delivered first and the failure follows; the
- * mapper's `end` flushes what it still holds (or fails) when the events end.
+ * mapper's `end` flushes what it still holds (or fails) when the events end, or as soon as `done`
+ * says the last event was seen (nothing further is read: a server that keeps the connection open
+ * after its end marker does not hold the stream).
+ *
+ * The transport runs a mapper inside its own read loop (`HttpTransport.mapEvents`); `mapEvents`
+ * here is the same over any `Stream` of events.
  *
  * @since 0.1.0
  */
@@ -19,6 +24,8 @@ export interface Mapper<In, Out, E> {
   readonly event: (event: In, out: Array<Out>) => E | undefined
   /** Appends what is left when the events end; returns a failure for a stream cut short. */
   readonly end: (out: Array<Out>) => E | undefined
+  /** True once the mapper has seen the stream's last event (e.g. `data: [DONE]`). */
+  readonly done?: () => boolean
 }
 
 /**
@@ -28,21 +35,43 @@ export interface Mapper<In, Out, E> {
 export const mapEvents = <In, Out, E, E2, R>(
   events: Stream.Stream<In, E2, R>,
   mapper: Mapper<In, Out, E>
-): Stream.Stream<Out, E | E2, R> => {
-  const mapped = Stream.mapChunksEffect(events, (chunk): Effect.Effect<Chunk.Chunk<Out>, E> => {
-    const out: Array<Out> = []
-    for (const event of chunk) {
-      const failure = mapper.event(event, out)
+): Stream.Stream<Out, E | E2, R> =>
+  Stream.suspend(() => {
+    let finished = false // `end` has run
+    let failed: E | undefined
+    const mapped = Stream.mapChunksEffect(events, (chunk): Effect.Effect<Chunk.Chunk<Out>, E> => {
+      if (failed !== undefined) return Effect.fail(failed)
+      const out: Array<Out> = []
+      for (const event of chunk) {
+        failed = mapper.event(event, out)
+        if (failed !== undefined) break
+        if (mapper.done?.() === true) {
+          finished = true
+          failed = mapper.end(out)
+          break
+        }
+      }
       // Deliver what came before the failure; the next pull (or the end) fails.
-      if (failure !== undefined)
-        return out.length > 0 ? Effect.succeed(Chunk.unsafeFromArray(out)) : Effect.fail(failure)
-    }
-    return Effect.succeed(Chunk.unsafeFromArray(out))
+      if (failed !== undefined && out.length === 0) return Effect.fail(failed)
+      return Effect.succeed(Chunk.unsafeFromArray(out))
+    })
+    const rest = Stream.suspend(() => {
+      if (failed !== undefined) return Stream.fail(failed)
+      if (finished) return Stream.empty
+      const out: Array<Out> = []
+      const failure = mapper.end(out)
+      return failure !== undefined
+        ? Stream.concat(Stream.fromIterable(out), Stream.fail(failure))
+        : Stream.fromIterable(out)
+    })
+    const bounded =
+      mapper.done === undefined
+        ? mapped
+        : // no further read once the mapper has seen the last event (or failed)
+          mapped.pipe(
+            Stream.chunks,
+            Stream.takeUntil(() => finished || failed !== undefined),
+            Stream.flattenChunks
+          )
+    return Stream.concat(bounded, rest)
   })
-  const end = Stream.suspend(() => {
-    const out: Array<Out> = []
-    const failure = mapper.end(out)
-    return failure !== undefined ? Stream.fail(failure) : Stream.fromIterable(out)
-  })
-  return Stream.concat(mapped, end)
-}

@@ -22,6 +22,7 @@ import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import type * as CircuitBreaker from "./CircuitBreaker.js"
+import * as EventMapping from "./EventMapping.js"
 import * as internal from "./internal/httpTransport.js"
 import type * as RetryBudget from "./RetryBudget.js"
 import type * as ServerLimits from "./ServerLimits.js"
@@ -102,6 +103,12 @@ export interface StreamResponse<A> {
   readonly headers: Readonly<Record<string, string>>
   readonly requestId: string | undefined
   readonly events: Stream.Stream<A, ProviderFailure>
+  /**
+   * The events through a provider's mapper, run inside the transport's read loop: the same
+   * stream as `EventMapping.mapEvents(events, mapper)` with one `Stream` stage fewer. Optional
+   * only so hand-written test doubles need not implement it: use `HttpTransport.mapEvents`.
+   */
+  readonly mapEvents?: <B, E>(mapper: EventMapping.Mapper<A, B, E>) => Stream.Stream<B, E | ProviderFailure>
 }
 
 /**
@@ -184,6 +191,17 @@ export const layerFetch = (options?: Options): Layer.Layer<HttpTransport> =>
  */
 export const reportUsage = (service: Service, request: HttpRequest, actualTokens: number): Effect.Effect<void> =>
   service.reportUsage === undefined ? Effect.void : service.reportUsage(request, actualTokens)
+
+/**
+ * A streaming response's events through a provider's mapper (see `StreamResponse.mapEvents`).
+ * @since 0.1.0
+ * @category combinators
+ */
+export const mapEvents = <A, B, E>(
+  response: StreamResponse<A>,
+  mapper: EventMapping.Mapper<A, B, E>
+): Stream.Stream<B, E | ProviderFailure> =>
+  response.mapEvents === undefined ? EventMapping.mapEvents(response.events, mapper) : response.mapEvents(mapper)
 
 /**
  * The request id a provider put in its response headers, if any.

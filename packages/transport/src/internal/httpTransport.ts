@@ -505,10 +505,14 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
         Effect.suspend(() => {
           const s = settingsOf(req)
           const totalAt = totalAtOf(s)
-          return Effect.acquireRelease(open(req, s, totalAt), ({ res }) => Effect.sync(res.close)).pipe(
+          // Opening (connect, retries, waiting for the headers) stays interruptible: a consumer
+          // that gives up while a stream opens aborts the request instead of waiting for it.
+          return Effect.acquireRelease(Effect.interruptible(open(req, s, totalAt)), ({ res }) =>
+            Effect.sync(res.close)
+          ).pipe(
             Effect.map(({ res, attempts }): StreamResponse<A> => {
               const requestId = requestIdOf(res.headers)
-              const events = EventStream.make<A>({
+              const options: EventStream.Options<A> = {
                 reader: res.reader(),
                 framer: () => framer(requestId),
                 deadlines,
@@ -530,8 +534,14 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
                 readError: (e) => interrupted(req, e.kind === "aborted" ? "aborted" : e.message, requestId, attempts),
                 decodeError: (e) => decodeError(req, decodeFailure(e), requestId, attempts),
                 close: res.close
-              })
-              return { status: res.status, headers: res.headers, requestId, events }
+              }
+              return {
+                status: res.status,
+                headers: res.headers,
+                requestId,
+                events: EventStream.make(options),
+                mapEvents: (mapper) => EventStream.make(options, mapper)
+              }
             })
           )
         })
