@@ -8,6 +8,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { type ConfigError, type ProviderFailure, UnsupportedOperation } from "./AiuError.js"
 import type { CallOptions } from "./CallOptions.js"
@@ -15,6 +16,7 @@ import type { ChatRequest, ChatResponse } from "./Chat.js"
 import type { EmbedRequest, EmbedResponse } from "./Embedding.js"
 import type { ImageRequest, ImageResponse } from "./Image.js"
 import type { ModelInfo } from "./ModelInfo.js"
+import * as ScopedStream from "./ScopedStream.js"
 import { collect, fromResponse, type StreamChunk } from "./StreamChunk.js"
 
 /**
@@ -55,6 +57,16 @@ export interface Service {
   readonly info: ProviderInfo
   readonly chat: (request: ChatRequest, options?: CallOptions) => Effect.Effect<ChatResponse, ProviderFailure>
   readonly chatStream: (request: ChatRequest, options?: CallOptions) => Stream.Stream<StreamChunk, ProviderFailure>
+  /**
+   * `chatStream` for a caller that already has a scope: succeeds once the provider has accepted
+   * the request (a refusal fails it), with a stream that only reads. `chatStream` is this
+   * unwrapped; a caller with a scope of its own (the `Aiu` client) saves a stream stage by
+   * opening here. Optional: without it, use `chatStream` (see `openChatStream` below).
+   */
+  readonly openChatStream?: (
+    request: ChatRequest,
+    options?: CallOptions
+  ) => Effect.Effect<Stream.Stream<StreamChunk, ProviderFailure>, ProviderFailure, Scope.Scope>
   readonly embed: (request: EmbedRequest, options?: CallOptions) => Effect.Effect<EmbedResponse, ProviderFailure>
   readonly generateImage: (
     request: ImageRequest,
@@ -98,6 +110,8 @@ export interface MakeOptions {
   readonly features?: Partial<Pick<Capabilities, "tools" | "structuredOutput" | "reasoning" | "imageInput">>
   readonly chat?: Service["chat"]
   readonly chatStream?: Service["chatStream"]
+  /** Gives `chatStream` too, when that is not given. */
+  readonly openChatStream?: Service["openChatStream"]
   readonly embed?: Service["embed"]
   readonly generateImage?: Service["generateImage"]
   readonly listModels?: Service["listModels"]
@@ -114,16 +128,21 @@ export const make = (options: MakeOptions): Service => {
       provider: options.id,
       operation
     })
+  const open = options.openChatStream
   const chatStream: Service["chatStream"] =
     options.chatStream ??
+    (open !== undefined
+      ? (request, callOptions) => ScopedStream.unwrapScoped(open(request, callOptions))
+      : undefined) ??
     (options.chat
       ? (request, callOptions) =>
           Stream.fromIterableEffect(Effect.map(options.chat!(request, callOptions), fromResponse))
       : () => Stream.fail(unsupported("chat")))
+  const streams = options.chatStream !== undefined || open !== undefined
   const chat: Service["chat"] =
     options.chat ??
-    (options.chatStream
-      ? (request, callOptions) => collect(options.chatStream!(request, callOptions), request.model)
+    (streams
+      ? (request, callOptions) => collect(chatStream(request, callOptions), request.model)
       : () => Effect.fail(unsupported("chat")))
   return {
     info: {
@@ -131,8 +150,8 @@ export const make = (options: MakeOptions): Service => {
       type: options.type,
       name: options.name,
       capabilities: {
-        chat: options.chat !== undefined || options.chatStream !== undefined,
-        chatStream: options.chat !== undefined || options.chatStream !== undefined,
+        chat: options.chat !== undefined || streams,
+        chatStream: options.chat !== undefined || streams,
         embed: options.embed !== undefined,
         generateImage: options.generateImage !== undefined,
         listModels: options.listModels !== undefined,
@@ -144,11 +163,27 @@ export const make = (options: MakeOptions): Service => {
     },
     chat,
     chatStream,
+    ...(open !== undefined && options.chatStream === undefined ? { openChatStream: open } : {}),
     embed: options.embed ?? (() => Effect.fail(unsupported("embed"))),
     generateImage: options.generateImage ?? (() => Effect.fail(unsupported("generateImage"))),
     listModels: options.listModels ?? (() => Effect.fail(unsupported("listModels")))
   }
 }
+
+/**
+ * Opens a chat stream in the caller's scope: the provider's `openChatStream`, or its
+ * `chatStream` as is (which then sends the request when it is run).
+ * @since 0.1.0
+ * @category combinators
+ */
+export const openChatStream = (
+  service: Service,
+  request: ChatRequest,
+  options?: CallOptions
+): Effect.Effect<Stream.Stream<StreamChunk, ProviderFailure>, ProviderFailure, Scope.Scope> =>
+  service.openChatStream !== undefined
+    ? service.openChatStream(request, options)
+    : Effect.succeed(service.chatStream(request, options))
 
 /**
  * How a provider package presents itself to registries and the CLI: its type, defaults, the

@@ -45,6 +45,10 @@ export * as Redaction from "./Redaction.js"
 /**
  * @since 0.1.0
  */
+export * as ScopedStream from "./ScopedStream.js"
+/**
+ * @since 0.1.0
+ */
 export * as StreamChunk from "./StreamChunk.js"
 /**
  * @since 0.1.0

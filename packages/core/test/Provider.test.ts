@@ -72,4 +72,71 @@ describe("Provider.make", () => {
       assert.strictEqual(chunks[chunks.length - 1]?.type, "finish")
     })
   )
+
+  it.effect("derives chatStream and chat from openChatStream, which opens in the caller's scope", () =>
+    Effect.gen(function* () {
+      const log: Array<string> = []
+      const p = Provider.make({
+        id: "x",
+        type: "x",
+        name: "X",
+        openChatStream: () =>
+          Effect.as(
+            Effect.acquireRelease(
+              Effect.sync(() => log.push("open")),
+              () => Effect.sync(() => log.push("close"))
+            ),
+            Stream.make(
+              { type: "text-delta", text: "a" } as const,
+              {
+                type: "finish",
+                finishReason: "stop",
+                usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }
+              } as const
+            )
+          )
+      })
+      assert.isTrue(p.info.capabilities.chatStream)
+      assert.isDefined(p.openChatStream)
+      const chunks = Chunk.toReadonlyArray(yield* Stream.runCollect(p.chatStream(request)))
+      assert.deepStrictEqual(chunks[0], { type: "text-delta", text: "a" })
+      assert.deepStrictEqual(log, ["open", "close"])
+      assert.strictEqual((yield* p.chat(request)).text, "a")
+      // In a scope of the caller's: open until that scope closes.
+      log.length = 0
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const stream = yield* Provider.openChatStream(p, request)
+          assert.deepStrictEqual(log, ["open"])
+          yield* Stream.runDrain(stream)
+          assert.deepStrictEqual(log, ["open"])
+        })
+      )
+      assert.deepStrictEqual(log, ["open", "close"])
+    })
+  )
+
+  it.effect("Provider.openChatStream falls back to chatStream, which runs when the stream does", () =>
+    Effect.gen(function* () {
+      let runs = 0
+      const p = Provider.make({
+        id: "x",
+        type: "x",
+        name: "X",
+        chatStream: () =>
+          Stream.fromEffect(
+            Effect.sync(() => {
+              runs++
+              return { type: "text-delta", text: "lazy" } as const
+            })
+          )
+      })
+      assert.isUndefined(p.openChatStream)
+      const stream = yield* Effect.scoped(Provider.openChatStream(p, request))
+      assert.strictEqual(runs, 0)
+      const chunks = Chunk.toReadonlyArray(yield* Stream.runCollect(stream))
+      assert.deepStrictEqual(chunks, [{ type: "text-delta", text: "lazy" }])
+      assert.strictEqual(runs, 1)
+    })
+  )
 })
