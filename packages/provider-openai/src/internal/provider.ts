@@ -10,10 +10,12 @@ import type { EmbedRequest, EmbedResponse } from "@aiu/core/Embedding"
 import type { ImageRequest } from "@aiu/core/Image"
 import * as Provider from "@aiu/core/Provider"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
+import type * as EventMapping from "@aiu/transport/EventMapping"
+import * as HttpTransport from "@aiu/transport/HttpTransport"
 import type { SseEvent } from "@aiu/transport/Sse"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import type { Client } from "../OpenAiClient.js"
 import { ChatOptions, chatOptionsToWire, decodeOptions, ExtraOptions } from "../OpenAiConfig.js"
 import { batches, toEmbeddingBody, vectorsOf } from "./embeddings.js"
@@ -44,41 +46,34 @@ export interface ServiceOptions {
   readonly features: Provider.MakeOptions["features"]
 }
 
-/** A mapper's step over SSE events: emits what it mapped, then fails with the stashed error. */
-export const mapEvents = (
-  events: Stream.Stream<SseEvent, AiuError.ProviderFailure>,
-  mapper: {
-    readonly event: (event: SseEvent, out: Array<StreamChunk>) => AiuError.ProviderFailure | undefined
-    readonly end: (out: Array<StreamChunk>) => AiuError.ProviderFailure | undefined
-  },
-  isLast: (event: SseEvent) => boolean
-): Stream.Stream<StreamChunk, AiuError.ProviderFailure> =>
-  Stream.suspend(() => {
-    let failure: AiuError.ProviderFailure | undefined
-    return events.pipe(
-      Stream.takeUntil(isLast),
-      Stream.mapChunksEffect((chunk) => {
-        if (failure !== undefined) return Effect.fail(failure)
-        const out: Array<StreamChunk> = []
-        for (const ev of chunk) {
-          failure = mapper.event(ev, out)
-          if (failure !== undefined) break
-        }
-        if (failure !== undefined && out.length === 0) return Effect.fail(failure)
-        return Effect.succeed(Chunk.unsafeFromArray(out))
-      }),
-      Stream.concat(
-        Stream.suspend(() => {
-          if (failure !== undefined) return Stream.fail(failure)
-          const out: Array<StreamChunk> = []
-          const err = mapper.end(out)
-          return err !== undefined
-            ? Stream.concat(Stream.fromIterable(out), Stream.fail(err))
-            : Stream.fromIterable(out)
-        })
-      )
-    )
+/**
+ * A stream's chunks: a metadata chunk with the response's request id, then the mapper's output,
+ * mapped inside the transport's read loop.
+ */
+const chunksOf = (
+  r: HttpTransport.StreamResponse<SseEvent>,
+  mapper: EventMapping.Mapper<SseEvent, StreamChunk, AiuError.ProviderFailure>
+): Stream.Stream<StreamChunk, AiuError.ProviderFailure> => {
+  const requestId = r.requestId
+  if (requestId === undefined) return HttpTransport.mapEvents(r, mapper)
+  let headSent = false
+  const head = (out: Array<StreamChunk>) => {
+    if (headSent) return
+    headSent = true
+    out.push({ type: "metadata", requestId })
+  }
+  return HttpTransport.mapEvents(r, {
+    event: (event, out) => {
+      head(out)
+      return mapper.event(event, out)
+    },
+    end: (out) => {
+      head(out)
+      return mapper.end(out)
+    },
+    ...(mapper.done !== undefined ? { done: mapper.done } : {})
   })
+}
 
 export const make = (o: ServiceOptions): Provider.Service => {
   const { client, id } = o
@@ -125,28 +120,30 @@ export const make = (o: ServiceOptions): Provider.Service => {
     (effect) => Effect.withSpan(effect, "OpenAi.chat", { captureStackTrace: false })
   )
 
-  const chatStream = (request: ChatRequest, call?: CallOptions): Stream.Stream<StreamChunk, AiuError.ProviderFailure> =>
-    Stream.unwrapScoped(
-      Effect.gen(function* () {
-        const opts = yield* chatOptions(request.providerOptions)
-        if (useResponses(opts)) {
-          const { body } = responses.toResponsesBody(request, { stream: true, options: opts })
-          const r = yield* client.sse("chatStream", "/responses", request.model, body, call)
-          const head: Array<StreamChunk> =
-            r.requestId !== undefined ? [{ type: "metadata", requestId: r.requestId }] : []
-          const mapper = responses.makeResponsesStreamMapper({ provider: id, requestId: r.requestId })
-          return Stream.concat(Stream.fromIterable(head), mapEvents(r.events, mapper, mapper.isLast))
-        }
-        const { body } = toChatBody(request, { stream: true, dialect: o.dialect, extra: chatOptionsToWire(opts) })
-        const r = yield* client.sse("chatStream", "/chat/completions", request.model, body, call)
-        const head: Array<StreamChunk> = r.requestId !== undefined ? [{ type: "metadata", requestId: r.requestId }] : []
-        const mapper = makeChatStreamMapper({ provider: id, requestId: r.requestId })
-        return Stream.concat(
-          Stream.fromIterable(head),
-          mapEvents(r.events, mapper, (ev) => ev.data === "[DONE]")
-        )
-      })
-    )
+  const openChatStream = (
+    request: ChatRequest,
+    call?: CallOptions
+  ): Effect.Effect<Stream.Stream<StreamChunk, AiuError.ProviderFailure>, AiuError.ProviderFailure, Scope.Scope> =>
+    Effect.gen(function* () {
+      const opts = yield* chatOptions(request.providerOptions)
+      if (useResponses(opts)) {
+        const { body } = responses.toResponsesBody(request, { stream: true, options: opts })
+        const r = yield* client.sse("chatStream", "/responses", request.model, body, call)
+        const mapper = responses.makeResponsesStreamMapper({ provider: id, requestId: r.requestId })
+        let last = false
+        return chunksOf(r, {
+          event: (event, out) => {
+            if (mapper.isLast(event)) last = true
+            return mapper.event(event, out)
+          },
+          end: mapper.end,
+          done: () => last
+        })
+      }
+      const { body } = toChatBody(request, { stream: true, dialect: o.dialect, extra: chatOptionsToWire(opts) })
+      const r = yield* client.sse("chatStream", "/chat/completions", request.model, body, call)
+      return chunksOf(r, makeChatStreamMapper({ provider: id, requestId: r.requestId }))
+    })
 
   const batchSize = o.embeddingBatchSize
   const embed =
@@ -214,7 +211,7 @@ export const make = (o: ServiceOptions): Provider.Service => {
     name: o.name,
     ...(o.features !== undefined ? { features: o.features } : {}),
     chat,
-    chatStream,
+    openChatStream,
     ...(embed !== undefined ? { embed } : {}),
     ...(generateImage !== undefined ? { generateImage } : {}),
     ...(listModels !== undefined ? { listModels } : {})
