@@ -1,4 +1,5 @@
 import * as Aiu from "@aiu/client/Aiu"
+import * as AiuEvents from "@aiu/client/AiuEvents"
 import * as Message from "@aiu/core/Message"
 import * as UsageStore from "@aiu/storage/UsageStore"
 import * as FakeProviderServer from "@aiu/testing/FakeProviderServer"
@@ -6,6 +7,7 @@ import * as OpenAiFake from "@aiu/testing/fake/openai"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Logger from "effect/Logger"
 import * as Stream from "effect/Stream"
 import { liveLayer } from "./utils/live.js"
@@ -81,5 +83,55 @@ describe("Aiu over loopback HTTP with the OpenAI adapter", () => {
         )
       )
     )
+  )
+
+  it.live("a stream refused as it opens fails with the provider's error and is recorded", () =>
+    Effect.gen(function* () {
+      const server = yield* FakeProviderServer.make()
+      server.route("POST", "/v1/chat/completions", OpenAiFake.error(401, "Incorrect API key provided"))
+      server.route("GET", "/v1/models", OpenAiFake.models(["gpt-4o-mini"]))
+      yield* Effect.gen(function* () {
+        const events = yield* AiuEvents.AiuEvents
+        const subscription = yield* events.subscribe
+        const failedEvents = yield* subscription.pipe(
+          Stream.filter((e) => e._tag === "RequestFailed"),
+          Stream.take(1),
+          Stream.runCollect,
+          Effect.fork
+        )
+        yield* Effect.sleep("10 millis")
+        const error = yield* Effect.flip(
+          Stream.runDrain(Aiu.chatStream({ model: "openai:gpt-4o-mini", messages: [Message.user("hi")] }))
+        )
+        assert.strictEqual(error._tag, "AuthenticationError")
+        const [record] = yield* Effect.flatMap(UsageStore.UsageStore, (s) => s.recent(10))
+        assert.strictEqual(record?.operation, "stream")
+        assert.strictEqual(record?.status, "error")
+        assert.strictEqual(record?.errorTag, "AuthenticationError")
+        const published = Chunk.toReadonlyArray(yield* Fiber.join(failedEvents))
+        assert.strictEqual(published.length, 1)
+      }).pipe(Effect.provide(liveLayer({ baseUrl: server.url, keys: { default: KEY } })))
+    }).pipe(Effect.scoped)
+  )
+
+  it.live("a stream the consumer interrupts while it opens is recorded as cancelled, and the request aborted", () =>
+    Effect.gen(function* () {
+      const server = yield* FakeProviderServer.make()
+      server.route("POST", "/v1/chat/completions", { ...OpenAiFake.stream(["late"]), delayMs: 30_000 })
+      server.route("GET", "/v1/models", OpenAiFake.models(["gpt-4o-mini"]))
+      yield* Effect.gen(function* () {
+        const fiber = yield* Effect.fork(
+          Stream.runDrain(Aiu.chatStream({ model: "openai:gpt-4o-mini", messages: [Message.user("hi")] }))
+        )
+        while (!server.requests.some((r) => r.path === "/v1/chat/completions")) yield* Effect.sleep("5 millis")
+        yield* Fiber.interrupt(fiber)
+        const [record] = yield* Effect.flatMap(UsageStore.UsageStore, (s) => s.recent(10))
+        assert.strictEqual(record?.operation, "stream")
+        assert.strictEqual(record?.status, "ok")
+        assert.strictEqual(record?.metadata["aiu.outcome"], "cancelled")
+        assert.strictEqual(record?.metadata["aiu.chunks"], "0")
+        yield* Effect.promise(() => server.awaitAborted(1, 5_000))
+      }).pipe(Effect.provide(liveLayer({ baseUrl: server.url, keys: { default: KEY } })))
+    }).pipe(Effect.scoped)
   )
 })

@@ -5,6 +5,8 @@ import type { EmbedRequest, EmbedResponse } from "@aiu/core/Embedding"
 import type { ImageRequest, ImageResponse } from "@aiu/core/Image"
 import * as ModelId from "@aiu/core/ModelId"
 import type { ModelInfo } from "@aiu/core/ModelInfo"
+import * as Provider from "@aiu/core/Provider"
+import * as ScopedStream from "@aiu/core/ScopedStream"
 import * as Redaction from "@aiu/core/Redaction"
 import { Accumulator, type StreamChunk } from "@aiu/core/StreamChunk"
 import * as CoreUsage from "@aiu/core/Usage"
@@ -12,14 +14,17 @@ import * as GenAi from "@aiu/observability/GenAi"
 import * as Metrics from "@aiu/observability/Metrics"
 import type * as UsageStore from "@aiu/storage/UsageStore"
 import * as Clock from "effect/Clock"
+import * as Exit from "effect/Exit"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type * as Tracer from "effect/Tracer"
+import * as Tracer from "effect/Tracer"
 import type { Options, ResolvedModel, Service } from "../Aiu.js"
 import type * as AiuEvents from "../AiuEvents.js"
 import { AiuEvent } from "../AiuEvents.js"
@@ -29,6 +34,7 @@ import * as Middleware from "../Middleware.js"
 import * as Policy from "../Policy.js"
 import type * as ProviderRegistry from "../ProviderRegistry.js"
 import { costOf } from "./cost.js"
+import { type Hooks, observe } from "./observeStream.js"
 
 /** The services the client reads, as it uses them. */
 export interface Deps {
@@ -495,8 +501,11 @@ export const make = (deps: Deps, options: Options): Service => {
       )
     )
 
-  /** One streaming attempt, instrumented; `state.delivered` tells the fallback logic whether output went out. */
-  const streamAttempt = (
+  /**
+   * Opens one streaming attempt, instrumented, in the caller's scope (its span ends with it);
+   * `state.delivered` tells the fallback logic whether output went out.
+   */
+  const openAttempt = (
     request: ChatRequest,
     resolved: ResolvedModel,
     index: number,
@@ -505,101 +514,118 @@ export const make = (deps: Deps, options: Options): Service => {
     state: { delivered: number },
     hasNext: boolean,
     capture: boolean
-  ): Stream.Stream<StreamChunk, AiuError.AiuError> =>
-    Stream.unwrapScoped(
-      Effect.gen(function* () {
-        const attempt = yield* prepare(resolved, index, "stream", options)
-        const span = yield* Effect.makeSpanScoped("Aiu.stream.attempt", {
-          kind: "client",
-          parent,
-          attributes: { ...attempt.attributes, ...requestAttributes(request) }
-        })
-        if (capture) span.attribute(GenAi.Attr.prompt, contentOf(request))
-        const clock = yield* Effect.clock
-        const acc = new Accumulator()
-        let chunks = 0
-        let ttftMs: number | undefined
-        let ended = false
-        let error: AiuError.AiuError | undefined
-        let recorded = false
-        const record = (): Effect.Effect<void> => {
-          if (recorded) return Effect.void
-          recorded = true
-          const usage = acc.usage
-          const base = {
-            inputTokens: usage?.inputTokens ?? 0,
-            outputTokens: usage?.outputTokens ?? 0,
-            cachedInputTokens: usage?.cachedInputTokens ?? 0,
-            reasoningTokens: usage?.reasoningTokens ?? 0,
-            ttftMs,
-            requestId: acc.requestId,
-            usage
-          }
-          if (acc.model !== undefined) span.attribute(GenAi.Attr.responseModel, acc.model)
-          if (acc.id !== undefined) span.attribute("gen_ai.response.id", acc.id)
-          span.attribute(GenAi.Attr.chunks, chunks)
-          if (error !== undefined) {
-            return finish(
-              attempt,
-              { ...base, status: "error", error, willFallback: state.delivered === 0 && hasNext && canFallback(error) },
-              span
-            )
-          }
-          if (ended) {
-            if (acc.finish !== undefined) span.attribute(GenAi.Attr.responseFinishReasons, [acc.finish.finishReason])
-            if (capture) span.attribute(GenAi.Attr.completion, Redaction.redactString(acc.text))
-            return finish(attempt, { ...base, status: "ok" }, span)
-          }
-          return finish(attempt, { ...base, status: "ok", cancelled: { chunks } }, span)
-        }
-        return attempt.entry.provider.chatStream({ ...request, model: resolved.model }, attempt.callOptions).pipe(
-          Stream.mapError((e) => scrubError(e, attempt.callOptions.apiKey)),
-          Stream.mapChunks((chunk) => {
-            for (const c of chunk) {
-              acc.add(c)
-              if (ttftMs === undefined && c.type !== "metadata") {
-                ttftMs = Number(clock.unsafeCurrentTimeNanos() - attempt.startNanos) / 1e6
-              }
-            }
-            chunks += chunk.length
-            state.delivered += chunk.length
-            return chunk
-          }),
-          Stream.tapError((e) =>
-            Effect.sync(() => {
-              error = e
-            })
-          ),
-          Stream.onEnd(
-            Effect.suspend(() => {
-              ended = true
-              return record()
-            })
-          ),
-          Stream.ensuring(Effect.suspend(record)),
-          Stream.provideService(TracerParentSpan, span)
-        )
+  ): Effect.Effect<Stream.Stream<StreamChunk, AiuError.AiuError>, AiuError.AiuError, Scope.Scope> =>
+    Effect.gen(function* () {
+      const attempt = yield* prepare(resolved, index, "stream", options)
+      const span = yield* Effect.makeSpanScoped("Aiu.stream.attempt", {
+        kind: "client",
+        parent,
+        attributes: { ...attempt.attributes, ...requestAttributes(request) },
+        captureStackTrace: false
       })
-    )
+      if (capture) span.attribute(GenAi.Attr.prompt, contentOf(request))
+      const clock = yield* Effect.clock
+      const acc = new Accumulator()
+      let chunks = 0
+      let ttftMs: number | undefined
+      let ended = false
+      let error: AiuError.AiuError | undefined
+      let recorded = false
+      const record = (): Effect.Effect<void> => {
+        if (recorded) return Effect.void
+        recorded = true
+        const usage = acc.usage
+        const base = {
+          inputTokens: usage?.inputTokens ?? 0,
+          outputTokens: usage?.outputTokens ?? 0,
+          cachedInputTokens: usage?.cachedInputTokens ?? 0,
+          reasoningTokens: usage?.reasoningTokens ?? 0,
+          ttftMs,
+          requestId: acc.requestId,
+          usage
+        }
+        if (acc.model !== undefined) span.attribute(GenAi.Attr.responseModel, acc.model)
+        if (acc.id !== undefined) span.attribute("gen_ai.response.id", acc.id)
+        span.attribute(GenAi.Attr.chunks, chunks)
+        if (error !== undefined) {
+          return finish(
+            attempt,
+            { ...base, status: "error", error, willFallback: state.delivered === 0 && hasNext && canFallback(error) },
+            span
+          )
+        }
+        if (ended) {
+          if (acc.finish !== undefined) span.attribute(GenAi.Attr.responseFinishReasons, [acc.finish.finishReason])
+          if (capture) span.attribute(GenAi.Attr.completion, Redaction.redactString(acc.text))
+          return finish(attempt, { ...base, status: "ok" }, span)
+        }
+        return finish(attempt, { ...base, status: "ok", cancelled: { chunks } }, span)
+      }
+      const hooks: Hooks<StreamChunk, AiuError.ProviderFailure, AiuError.AiuError> = {
+        chunk: (chunk) => {
+          for (const c of chunk) {
+            acc.add(c)
+            if (ttftMs === undefined && c.type !== "metadata") {
+              ttftMs = Number(clock.unsafeCurrentTimeNanos() - attempt.startNanos) / 1e6
+            }
+          }
+          chunks += chunk.length
+          state.delivered += chunk.length
+        },
+        failure: (e) => {
+          error = scrubError(e, attempt.callOptions.apiKey)
+          return error
+        },
+        end: () => {
+          ended = true
+        }
+      }
+      const provider = attempt.entry.provider
+      // Opened here, in this scope, when the provider can (one stream stage fewer); its spans
+      // nest under the attempt's. A refusal or an interruption while opening is recorded here,
+      // anything later by the stream's finalizer.
+      const opened = yield* Provider.openChatStream(
+        provider,
+        { ...request, model: resolved.model },
+        attempt.callOptions
+      ).pipe(
+        Effect.withParentSpan(span),
+        Effect.mapError(hooks.failure),
+        Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.suspend(record)))
+      )
+      const observed = Stream.ensuring(observe(opened, hooks), Effect.suspend(record))
+      // A provider without `openChatStream` sends its request when the stream runs: its spans
+      // get the attempt's as parent through the stream's context (replacing the context is a
+      // cheap channel step; `Stream.provideService` would be a flatMap stage).
+      return provider.openChatStream !== undefined
+        ? observed
+        : Stream.provideContext(observed, Context.add(yield* Effect.context<never>(), Tracer.ParentSpan, span))
+    })
 
   const coreStream = (
     request: ChatRequest,
     context: Middleware.Context
   ): Stream.Stream<StreamChunk, AiuError.AiuError> =>
-    Stream.unwrapScoped(
+    ScopedStream.unwrapScoped(
       Effect.gen(function* () {
         const capture = yield* GenAi.CaptureContent
         const options = context.options
         const candidates = [request.model, ...(options.fallbacks ?? [])]
         const outer = yield* Effect.makeSpanScoped("Aiu.chatStream", {
           kind: "client",
-          attributes: { [GenAi.Attr.modelId]: request.model, [GenAi.Attr.operationName]: "chat" }
+          attributes: { [GenAi.Attr.modelId]: request.model, [GenAi.Attr.operationName]: "chat" },
+          captureStackTrace: false
         })
         const state = { delivered: 0 }
+        // Without fallbacks the only attempt opens in this scope: no stream stages of its own.
+        if (candidates.length === 1) {
+          const resolved = yield* resolve(request.model)
+          return yield* openAttempt(request, resolved, 0, options, outer, state, false, capture)
+        }
         const attemptAt = (index: number): Stream.Stream<StreamChunk, AiuError.AiuError> =>
-          Stream.unwrap(
-            Effect.map(resolve(candidates[index]!), (resolved) =>
-              streamAttempt(request, resolved, index, options, outer, state, index + 1 < candidates.length, capture)
+          ScopedStream.unwrapScoped(
+            Effect.flatMap(resolve(candidates[index]!), (resolved) =>
+              openAttempt(request, resolved, index, options, outer, state, index + 1 < candidates.length, capture)
             )
           ).pipe(
             Stream.catchAll((e) =>
@@ -679,5 +705,3 @@ export const make = (deps: Deps, options: Options): Service => {
 
   return { chat, chatStream, embed, generateImage, resolve }
 }
-
-import { ParentSpan as TracerParentSpan } from "effect/Tracer"
