@@ -7,8 +7,9 @@
  * call written to SQLite (WAL file in a temp folder) — beside raw `fetch`, raw `undici.request`,
  * the `openai` SDK, the Vercel AI SDK and `@effect/ai-openai`'s chat-completions client, all
  * against one fake OpenAI server running in its own process (this file with `--server`).
- * Every figure is the client process's CPU (`process.cpuUsage`) or memory; medians of
- * interleaved rounds; ratios to raw `fetch` in the same run.
+ * Every client runs in a fresh process of its own for each of three interleaved rounds (see "The
+ * run" below); every figure is that process's CPU (`process.cpuUsage`) or memory; medians over
+ * the rounds; ratios to raw `fetch` in the same run.
  */
 import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
@@ -378,8 +379,15 @@ const makeClients = async (url: string, dbFile: string) => {
 }
 
 // =============================================================================
-// The run
+// The run: every client in a fresh process of its own, rounds interleaved
 // =============================================================================
+//
+// Each (round, client) pair runs in a new process (this same file, `AIU_BENCH_CLIENT` set), as
+// the peer baseline was measured (../shared/perf-baseline.md): clients sharing one process skew
+// each other — the Effect-based peers run the same `effect` runtime code as aiu with other
+// shapes (V8's inline caches go megamorphic for all of them), and every client's garbage and
+// retained heap is in the others' memory figures. Measured here before the split: aiu's
+// 1,000-chunk stream cost 2.5x more CPU in the shared process than in one of its own, fetch 2x.
 
 const targets: Record<string, string> = {
   "Aiu.chat": "≤1.3x fetch",
@@ -387,123 +395,103 @@ const targets: Record<string, string> = {
   "Aiu.chatStream": "≤2x fetch"
 }
 
-export default async function run(): Promise<Array<Row>> {
-  const rows: Array<Row> = []
-  const { url, stop } = await startServer()
+/** What one client process measured: samples per suite (each a median-able figure). */
+interface Samples {
+  readonly chat: Record<string, Array<number>>
+  readonly stream: Record<string, Array<number>>
+  readonly broken: Array<string>
+  readonly usage?: { readonly written: number; readonly dropped: number }
+}
+
+/** The processes of a round, each named by the clients it measures (chat name, stream name). */
+const processes: ReadonlyArray<{ readonly chat?: string; readonly stream?: string }> = [
+  { chat: "fetch", stream: "fetch" },
+  { chat: "undici", stream: "undici" },
+  { chat: "openai", stream: "openai" },
+  { chat: "ai-sdk", stream: "ai-sdk" },
+  { chat: "effect-chat", stream: "effect-chat" },
+  { chat: "Aiu.chat", stream: "Aiu.chatStream" },
+  { chat: "Aiu.chat (memory log)" }
+]
+
+/** The slowest clients (ai-sdk, effect-chat) are left out of the memory suite to keep the run short. */
+const heldClients = new Set(["fetch", "undici", "openai", "Aiu.chatStream"])
+
+const ROUNDS = 3
+
+/** One process: measures one chat client and one stream client, prints its samples. */
+const measureOne = async (url: string, which: { chat?: string; stream?: string }): Promise<Samples> => {
   const dir = mkdtempSync(Path.join(tmpdir(), "aiu-bench-"))
   const clients = await makeClients(url, Path.join(dir, "aiu.db"))
-  // Fail fast when a client cannot speak to the fake server: drop it and say so.
-  const broken = new Set<string>()
-  for (const [name, call] of Object.entries(clients.chat)) {
-    try {
-      await call()
-    } catch (e) {
-      broken.add(`chat:${name}`)
-      progress(`chat ${name} fails against the fake server, skipped: ${String(e).slice(0, 200)}`)
-    }
-  }
-  for (const [name, call] of Object.entries(clients.stream)) {
-    try {
-      const n = await call({ chunks: 10, delay: 0 })
-      if (n !== 10) throw new Error(`${n} of 10 chunks`)
-    } catch (e) {
-      broken.add(`stream:${name}`)
-      progress(`stream ${name} fails against the fake server, skipped: ${String(e).slice(0, 200)}`)
-    }
-  }
-  if (process.env.AIU_BENCH_PROBE) {
-    for (const [name, call] of Object.entries(clients.chat)) {
-      const t0 = performance.now()
-      await load(call, 100, 1)()
-      progress(`probe ${name}: ${((performance.now() - t0) / 100).toFixed(2)} ms/call wall`)
-    }
-    for (const [name, f] of Object.entries(clients.stream)) {
-      const t0 = performance.now()
-      await f({ chunks: 1000, delay: 0 })
-      progress(`probe stream ${name}: ${(performance.now() - t0).toFixed(1)} ms wall`)
-    }
-  }
-  const chat = Object.entries(clients.chat).filter(([n]) => !broken.has(`chat:${n}`))
-  const stream = Object.entries(clients.stream).filter(([n]) => !broken.has(`stream:${n}`))
-  const push = (suite: string, name: string, value: number, base: number, unit: string, digits = 1) =>
-    rows.push({
-      suite,
-      name,
-      value: Math.round(value * 10 ** digits) / 10 ** digits,
-      unit,
-      ratio: r2(value / base),
-      ...(targets[name] !== undefined && suite !== "paced stream" ? { target: targets[name] } : {}),
-      ...(suite === "500 concurrent streams" && name === "Aiu.chatStream" ? { target: "≤1.5x fetch" } : {})
-    })
+  const chatSamples: Record<string, Array<number>> = {}
+  const streamSamples: Record<string, Array<number>> = {}
+  const broken: Array<string> = []
   try {
-    // ---- CPU per call ------------------------------------------------------------------------
-    // A few thousand calls each first, so every client is measured with its code optimised.
-    progress("chat: warm-up")
-    for (const [, call] of chat) await load(call, 2000, 8)()
-    for (const [concurrency, n, rounds] of [
-      [1, 300, 5],
-      [64, 600, 3]
-    ] as const) {
-      progress(`chat: c=${concurrency}`)
-      const per: Record<string, Array<number>> = {}
-      for (let round = 0; round < rounds; round++) {
-        for (const [name, call] of chat) {
-          gc()
-          const cpu = await cpuOf(load(call, n, concurrency))
-          add(per, name, cpu / n)
+    const call = which.chat !== undefined ? clients.chat[which.chat] : undefined
+    if (call !== undefined) {
+      try {
+        await call()
+      } catch (e) {
+        broken.push(`chat:${which.chat}`)
+        progress(`chat ${which.chat} fails against the fake server, skipped: ${String(e).slice(0, 200)}`)
+      }
+    }
+    const f = which.stream !== undefined ? clients.stream[which.stream] : undefined
+    if (f !== undefined) {
+      try {
+        const n = await f({ chunks: 10, delay: 0 })
+        if (n !== 10) throw new Error(`${n} of 10 chunks`)
+      } catch (e) {
+        broken.push(`stream:${which.stream}`)
+        progress(`stream ${which.stream} fails against the fake server, skipped: ${String(e).slice(0, 200)}`)
+      }
+    }
+    // CPU is sampled in the steady state the warm-up leaves, without a forced full GC before
+    // each sample: right after one (\`gc()\`) V8 shrinks the young generation and the next few
+    // thousand allocations run into extra scavenges, a transient that taxed the allocating
+    // clients most (aiu's 1,000-chunk stream: 11 ms after gc() vs 5.6 ms steady, fetch 5.0 vs
+    // 4.0, measured here). Each client has its own process, so no other client's garbage is
+    // left to collect. The memory suite still starts from a collected heap (it measures a peak).
+    if (call !== undefined && broken.length === 0) {
+      // A few thousand calls first, so the client is measured with its code optimised.
+      await load(call, 2000, 8)()
+      for (const [concurrency, n, samples] of [
+        [1, 300, 3],
+        [64, 600, 2]
+      ] as const) {
+        for (let i = 0; i < samples; i++) {
+          add(chatSamples, `c=${concurrency}`, (await cpuOf(load(call, n, concurrency))) / n)
         }
       }
-      const base = median(per.fetch!)
-      for (const [name] of chat) push(`CPU/call c=${concurrency}`, name, median(per[name]!), base, "µs CPU/call")
     }
-
-    // ---- one 1,000-chunk stream -----------------------------------------------------------------
-    progress("1,000-chunk stream")
-    const big: Scenario = { chunks: 1000, delay: 0 }
-    for (const [, f] of stream) for (let i = 0; i < 5; i++) await f(big)
-    const cpu: Record<string, Array<number>> = {}
-    // Eight streams per sample, five samples: one stream is 10-40 ms of CPU, where a single GC
-    // pause moved the ratio by half.
-    const perSample = 8
-    for (let round = 0; round < 5; round++) {
-      for (const [name, f] of stream) {
-        gc()
+    if (f !== undefined && !broken.includes(`stream:${which.stream}`)) {
+      const big: Scenario = { chunks: 1000, delay: 0 }
+      // Warm-up, as for chat: the per-stream code (set-up, teardown) runs a few hundred times and
+      // the per-event code some tens of thousands, so it is measured optimised.
+      for (let i = 0; i < 300; i++) await f({ chunks: 10, delay: 0 })
+      for (let i = 0; i < 20; i++) await f(big)
+      // One 1,000-chunk stream: eight per sample (one is 5-40 ms of CPU, where a single GC pause
+      // moved the ratio by half).
+      const perSample = 8
+      for (let i = 0; i < 3; i++) {
         let n = 0
         const c = await cpuOf(async () => {
-          for (let i = 0; i < perSample; i++) n = await f(big)
+          for (let j = 0; j < perSample; j++) n = await f(big)
         })
-        if (n !== 1000) throw new Error(`${name}: ${n} of 1000 chunks`)
-        add(cpu, name, c / 1000 / perSample)
+        if (n !== 1000) throw new Error(`${which.stream}: ${n} of 1000 chunks`)
+        add(streamSamples, "big", c / 1000 / perSample)
       }
-    }
-    const base1000 = median(cpu.fetch!)
-    for (const [name] of stream) push("1,000-chunk stream", name, median(cpu[name]!), base1000, "ms CPU", 2)
-
-    // ---- paced stream: CPU per chunk (100 chunks, 5 ms apart, 20 at once) ------------------------
-    progress("paced streams")
-    const paced: Scenario = { chunks: 100, delay: 5 }
-    const perChunk: Record<string, Array<number>> = {}
-    for (let round = 0; round < 2; round++) {
-      for (const [name, f] of stream) {
-        gc()
+      // Paced: CPU per chunk, 100 chunks 5 ms apart, 20 streams at once.
+      const paced: Scenario = { chunks: 100, delay: 5 }
+      for (let i = 0; i < 2; i++) {
         const c = await cpuOf(async () => {
           await Promise.all(Array.from({ length: 20 }, () => f(paced)))
         })
-        add(perChunk, name, c / (20 * 100))
+        add(streamSamples, "paced", c / (20 * 100))
       }
-    }
-    const basePaced = median(perChunk.fetch!)
-    for (const [name] of stream) push("paced stream", name, median(perChunk[name]!), basePaced, "µs CPU/chunk")
-
-    // ---- 500 concurrent streams: memory per stream ------------------------------------------------
-    progress("500 concurrent streams")
-    const held: Scenario = { chunks: 100, delay: 10 }
-    const mem: Record<string, Array<number>> = {}
-    // The slowest clients (ai-sdk, effect-chat) are left out here to keep the run near 3 minutes.
-    const heldClients = stream.filter(([name]) => ["fetch", "undici", "openai", "Aiu.chatStream"].includes(name))
-    let failedStreams = 0
-    for (let round = 0; round < 2; round++) {
-      for (const [name, f] of heldClients) {
+      // 500 concurrent streams (100 chunks 10 ms apart): peak heap + array buffers per stream.
+      if (heldClients.has(which.stream!)) {
+        const held: Scenario = { chunks: 100, delay: 10 }
         gc()
         gc()
         const m0 = process.memoryUsage()
@@ -516,32 +504,138 @@ export default async function run(): Promise<Array<Row>> {
         const counts = await Promise.all(Array.from({ length: 500 }, () => f(held).catch(() => -1)))
         clearInterval(sampler)
         const failed = counts.filter((c) => c !== 100).length
-        if (failed > 0) progress(`${name}: ${failed} of 500 streams failed (connection closed), round ${round}`)
-        failedStreams += failed
-        add(mem, name, peak / 500 / 1024)
+        if (failed > 0) progress(`${which.stream}: ${failed} of 500 streams failed (connection closed)`)
+        add(streamSamples, "failed", failed)
+        add(streamSamples, "mem", peak / 500 / 1024)
       }
     }
-    rows.push({
-      suite: "500 concurrent streams",
-      name: "streams that failed (all clients)",
-      value: failedStreams,
-      unit: "streams"
-    })
-    const baseMem = median(mem.fetch!)
-    for (const [name] of heldClients) push("500 concurrent streams", name, median(mem[name]!), baseMem, "KB/stream", 0)
-
-    // The usage log really was written.
-    const written = await clients.aiuRuntime.runPromise(
-      Effect.flatMap(UsageStore.UsageStore, (s) => Effect.zipRight(s.flush, s.stats))
-    )
-    rows.push({ suite: "usage log (SQLite)", name: "rows written", value: written.written, unit: "rows" })
-    rows.push({ suite: "usage log (SQLite)", name: "rows dropped", value: written.dropped, unit: "rows" })
-    for (const b of broken) rows.push({ suite: "skipped", name: b, value: 0, unit: "fails against the fake server" })
+    // The usage log really was written (aiu's processes).
+    const usage = which.chat?.startsWith("Aiu.chat")
+      ? await clients.aiuRuntime.runPromise(
+          Effect.flatMap(UsageStore.UsageStore, (s) => Effect.zipRight(s.flush, s.stats))
+        )
+      : undefined
+    return {
+      chat: chatSamples,
+      stream: streamSamples,
+      broken,
+      ...(usage !== undefined && which.chat === "Aiu.chat"
+        ? { usage: { written: usage.written, dropped: usage.dropped } }
+        : {})
+    }
   } finally {
     await clients.dispose()
-    stop()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+const resultMarker = "@@aiu-client-bench@@"
+
+/** Runs `measureOne` in a fresh process (this module, compiled or under tsx, in child mode). */
+const measureInProcess = (url: string, which: { chat?: string; stream?: string }) =>
+  new Promise<Samples>((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!], {
+      cwd: process.cwd(),
+      env: { ...process.env, AIU_BENCH_CLIENT: JSON.stringify(which), AIU_BENCH_URL: url },
+      stdio: ["ignore", "pipe", "inherit"]
+    })
+    let out = ""
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString()
+    })
+    child.once("error", reject)
+    child.once("exit", (code) => {
+      const at = out.lastIndexOf(resultMarker)
+      if (code !== 0 || at < 0) return reject(new Error(`client process ${JSON.stringify(which)} exited ${code}`))
+      resolve(
+        JSON.parse(
+          out
+            .slice(at + resultMarker.length)
+            .trim()
+            .split("\n")[0]!
+        ) as Samples
+      )
+    })
+  })
+
+export default async function run(): Promise<Array<Row>> {
+  // Child mode: measure one client, print the samples, exit.
+  const child = process.env.AIU_BENCH_CLIENT
+  if (child !== undefined) {
+    const samples = await measureOne(
+      process.env.AIU_BENCH_URL!,
+      JSON.parse(child) as { chat?: string; stream?: string }
+    )
+    process.stdout.write(`\n${resultMarker}${JSON.stringify(samples)}\n`)
+    process.exit(0)
+  }
+  const rows: Array<Row> = []
+  const { url, stop } = await startServer()
+  const chat: Record<string, Record<string, Array<number>>> = {}
+  const stream: Record<string, Record<string, Array<number>>> = {}
+  const broken = new Set<string>()
+  let usage: Samples["usage"]
+  /** Adds a process's samples (suite → values) under its client's name (suite → client → values). */
+  const collect = (
+    into: Record<string, Record<string, Array<number>>>,
+    name: string,
+    from: Record<string, Array<number>>
+  ) => {
+    for (const [suite, values] of Object.entries(from)) {
+      const bySuite = into[suite] ?? {}
+      into[suite] = bySuite
+      for (const v of values) add(bySuite, name, v)
+    }
+  }
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const which of processes) {
+        progress(`round ${round + 1}/${ROUNDS}: ${[which.chat, which.stream].filter(Boolean).join(" + ")}`)
+        const s = await measureInProcess(url, which)
+        for (const b of s.broken) broken.add(b)
+        if (which.chat !== undefined) collect(chat, which.chat, s.chat)
+        if (which.stream !== undefined) collect(stream, which.stream, s.stream)
+        if (s.usage !== undefined)
+          usage = {
+            written: (usage?.written ?? 0) + s.usage.written,
+            dropped: (usage?.dropped ?? 0) + s.usage.dropped
+          }
+      }
+    }
+  } finally {
+    stop()
+  }
+  const push = (suite: string, name: string, value: number, base: number, unit: string, digits = 1) =>
+    rows.push({
+      suite,
+      name,
+      value: Math.round(value * 10 ** digits) / 10 ** digits,
+      unit,
+      ratio: r2(value / base),
+      ...(targets[name] !== undefined && suite !== "paced stream" ? { target: targets[name] } : {}),
+      ...(suite === "500 concurrent streams" && name === "Aiu.chatStream" ? { target: "≤1.5x fetch" } : {})
+    })
+  const table = (suite: string, samples: Record<string, Array<number>> | undefined, unit: string, digits = 1) => {
+    if (samples?.fetch === undefined) return
+    const base = median(samples.fetch)
+    for (const [name, values] of Object.entries(samples)) push(suite, name, median(values), base, unit, digits)
+  }
+  table("CPU/call c=1", chat["c=1"], "µs CPU/call")
+  table("CPU/call c=64", chat["c=64"], "µs CPU/call")
+  table("1,000-chunk stream", stream.big, "ms CPU", 2)
+  table("paced stream", stream.paced, "µs CPU/chunk")
+  rows.push({
+    suite: "500 concurrent streams",
+    name: "streams that failed (all clients)",
+    value: Object.values(stream.failed ?? {}).reduce((a, v) => a + v.reduce((x, y) => x + y, 0), 0),
+    unit: "streams"
+  })
+  table("500 concurrent streams", stream.mem, "KB/stream", 0)
+  if (usage !== undefined) {
+    rows.push({ suite: "usage log (SQLite)", name: "rows written", value: usage.written, unit: "rows" })
+    rows.push({ suite: "usage log (SQLite)", name: "rows dropped", value: usage.dropped, unit: "rows" })
+  }
+  for (const b of broken) rows.push({ suite: "skipped", name: b, value: 0, unit: "fails against the fake server" })
   progress("done")
   return rows
 }

@@ -60,12 +60,15 @@ export interface Service {
   /**
    * `chatStream` for a caller that already has a scope: succeeds once the provider has accepted
    * the request (a refusal fails it), with a stream that only reads. `chatStream` is this
-   * unwrapped; a caller with a scope of its own (the `Aiu` client) saves a stream stage by
-   * opening here. Optional: without it, use `chatStream` (see `openChatStream` below).
+   * unwrapped. `onChunk` sees each chunk as the provider makes it, before it goes out: a caller
+   * that watches every chunk (the `Aiu` client: usage, time to first token) does so without a
+   * stream stage of its own, each of which costs a channel step and allocations per network read.
+   * Optional: without it, use `chatStream` (see `openChatStream` below).
    */
   readonly openChatStream?: (
     request: ChatRequest,
-    options?: CallOptions
+    options?: CallOptions,
+    onChunk?: (chunk: StreamChunk) => void
   ) => Effect.Effect<Stream.Stream<StreamChunk, ProviderFailure>, ProviderFailure, Scope.Scope>
   readonly embed: (request: EmbedRequest, options?: CallOptions) => Effect.Effect<EmbedResponse, ProviderFailure>
   readonly generateImage: (
@@ -171,19 +174,29 @@ export const make = (options: MakeOptions): Service => {
 }
 
 /**
- * Opens a chat stream in the caller's scope: the provider's `openChatStream`, or its
- * `chatStream` as is (which then sends the request when it is run).
+ * Opens a chat stream in the caller's scope, with `onChunk` seeing each chunk before it goes
+ * out: the provider's `openChatStream`, or its `chatStream` (which then sends the request when
+ * it is run) with a stage that shows each chunk to `onChunk`.
  * @since 0.1.0
  * @category combinators
  */
 export const openChatStream = (
   service: Service,
   request: ChatRequest,
-  options?: CallOptions
-): Effect.Effect<Stream.Stream<StreamChunk, ProviderFailure>, ProviderFailure, Scope.Scope> =>
-  service.openChatStream !== undefined
-    ? service.openChatStream(request, options)
-    : Effect.succeed(service.chatStream(request, options))
+  options?: CallOptions,
+  onChunk?: (chunk: StreamChunk) => void
+): Effect.Effect<Stream.Stream<StreamChunk, ProviderFailure>, ProviderFailure, Scope.Scope> => {
+  if (service.openChatStream !== undefined) return service.openChatStream(request, options, onChunk)
+  const stream = service.chatStream(request, options)
+  return Effect.succeed(
+    onChunk === undefined
+      ? stream
+      : Stream.mapChunks(stream, (chunk) => {
+          for (const c of chunk) onChunk(c)
+          return chunk
+        })
+  )
+}
 
 /**
  * How a provider package presents itself to registries and the CLI: its type, defaults, the

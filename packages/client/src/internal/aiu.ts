@@ -13,6 +13,7 @@ import * as CoreUsage from "@aiu/core/Usage"
 import * as GenAi from "@aiu/observability/GenAi"
 import * as Metrics from "@aiu/observability/Metrics"
 import type * as UsageStore from "@aiu/storage/UsageStore"
+import * as Channel from "effect/Channel"
 import * as Clock from "effect/Clock"
 import * as Exit from "effect/Exit"
 import * as Context from "effect/Context"
@@ -34,7 +35,6 @@ import * as Middleware from "../Middleware.js"
 import * as Policy from "../Policy.js"
 import type * as ProviderRegistry from "../ProviderRegistry.js"
 import { costOf } from "./cost.js"
-import { type Hooks, observe } from "./observeStream.js"
 
 /** The services the client reads, as it uses them. */
 export interface Deps {
@@ -561,45 +561,54 @@ export const make = (deps: Deps, options: Options): Service => {
         }
         return finish(attempt, { ...base, status: "ok", cancelled: { chunks } }, span)
       }
-      const hooks: Hooks<StreamChunk, AiuError.ProviderFailure, AiuError.AiuError> = {
-        chunk: (chunk) => {
-          for (const c of chunk) {
-            acc.add(c)
-            if (ttftMs === undefined && c.type !== "metadata") {
-              ttftMs = Number(clock.unsafeCurrentTimeNanos() - attempt.startNanos) / 1e6
-            }
-          }
-          chunks += chunk.length
-          state.delivered += chunk.length
-        },
-        failure: (e) => {
-          error = scrubError(e, attempt.callOptions.apiKey)
-          return error
-        },
-        end: () => {
-          ended = true
+      // Every chunk is seen as the provider makes it (no stream stage of the client's own: each
+      // costs a channel step and allocations per network read).
+      const onChunk = (c: StreamChunk) => {
+        acc.add(c)
+        if (ttftMs === undefined && c.type !== "metadata") {
+          ttftMs = Number(clock.unsafeCurrentTimeNanos() - attempt.startNanos) / 1e6
         }
+        chunks++
+        state.delivered++
+      }
+      const onFailure = (e: AiuError.ProviderFailure): AiuError.AiuError => {
+        error = scrubError(e, attempt.callOptions.apiKey)
+        return error
       }
       const provider = attempt.entry.provider
-      // Opened here, in this scope, when the provider can (one stream stage fewer); its spans
-      // nest under the attempt's. A refusal or an interruption while opening is recorded here,
-      // anything later by the stream's finalizer.
+      // Opened in this scope: the provider's spans nest under the attempt's. A refusal or an
+      // interruption while opening is recorded here, anything later by the stream's finalizer.
       const opened = yield* Provider.openChatStream(
         provider,
         { ...request, model: resolved.model },
-        attempt.callOptions
+        attempt.callOptions,
+        onChunk
       ).pipe(
         Effect.withParentSpan(span),
-        Effect.mapError(hooks.failure),
+        Effect.mapError(onFailure),
         Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.suspend(record)))
       )
-      const observed = Stream.ensuring(observe(opened, hooks), Effect.suspend(record))
+      // Failure mapping, the end and the record are sequential channel steps around the opened
+      // stream, not stages its chunks pass through.
+      const watched = Stream.fromChannel(
+        Channel.ensuring(
+          Channel.zipRight(
+            Channel.mapError(Stream.toChannel(opened), onFailure),
+            Channel.fromEffect(
+              Effect.sync(() => {
+                ended = true
+              })
+            )
+          ),
+          Effect.suspend(record)
+        )
+      )
       // A provider without `openChatStream` sends its request when the stream runs: its spans
       // get the attempt's as parent through the stream's context (replacing the context is a
       // cheap channel step; `Stream.provideService` would be a flatMap stage).
       return provider.openChatStream !== undefined
-        ? observed
-        : Stream.provideContext(observed, Context.add(yield* Effect.context<never>(), Tracer.ParentSpan, span))
+        ? watched
+        : Stream.provideContext(watched, Context.add(yield* Effect.context<never>(), Tracer.ParentSpan, span))
     })
 
   const coreStream = (

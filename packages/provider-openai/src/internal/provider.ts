@@ -48,29 +48,28 @@ export interface ServiceOptions {
 
 /**
  * A stream's chunks: a metadata chunk with the response's request id, then the mapper's output,
- * mapped inside the transport's read loop.
+ * mapped inside the transport's read loop; `onChunk` sees each one as it is made.
  */
 const chunksOf = (
   r: HttpTransport.StreamResponse<SseEvent>,
-  mapper: EventMapping.Mapper<SseEvent, StreamChunk, AiuError.ProviderFailure>
+  mapper: EventMapping.Mapper<SseEvent, StreamChunk, AiuError.ProviderFailure>,
+  onChunk: ((chunk: StreamChunk) => void) | undefined
 ): Stream.Stream<StreamChunk, AiuError.ProviderFailure> => {
   const requestId = r.requestId
-  if (requestId === undefined) return HttpTransport.mapEvents(r, mapper)
-  let headSent = false
-  const head = (out: Array<StreamChunk>) => {
-    if (headSent) return
-    headSent = true
-    out.push({ type: "metadata", requestId })
+  let headSent = requestId === undefined
+  const around = (out: Array<StreamChunk>, f: () => AiuError.ProviderFailure | undefined) => {
+    const from = out.length
+    if (!headSent) {
+      headSent = true
+      out.push({ type: "metadata", requestId: requestId! })
+    }
+    const failure = f()
+    if (onChunk !== undefined) for (let i = from; i < out.length; i++) onChunk(out[i]!)
+    return failure
   }
   return HttpTransport.mapEvents(r, {
-    event: (event, out) => {
-      head(out)
-      return mapper.event(event, out)
-    },
-    end: (out) => {
-      head(out)
-      return mapper.end(out)
-    },
+    event: (event, out) => around(out, () => mapper.event(event, out)),
+    end: (out) => around(out, () => mapper.end(out)),
     ...(mapper.done !== undefined ? { done: mapper.done } : {})
   })
 }
@@ -122,7 +121,8 @@ export const make = (o: ServiceOptions): Provider.Service => {
 
   const openChatStream = (
     request: ChatRequest,
-    call?: CallOptions
+    call?: CallOptions,
+    onChunk?: (chunk: StreamChunk) => void
   ): Effect.Effect<Stream.Stream<StreamChunk, AiuError.ProviderFailure>, AiuError.ProviderFailure, Scope.Scope> =>
     Effect.gen(function* () {
       const opts = yield* chatOptions(request.providerOptions)
@@ -131,18 +131,22 @@ export const make = (o: ServiceOptions): Provider.Service => {
         const r = yield* client.sse("chatStream", "/responses", request.model, body, call)
         const mapper = responses.makeResponsesStreamMapper({ provider: id, requestId: r.requestId })
         let last = false
-        return chunksOf(r, {
-          event: (event, out) => {
-            if (mapper.isLast(event)) last = true
-            return mapper.event(event, out)
+        return chunksOf(
+          r,
+          {
+            event: (event, out) => {
+              if (mapper.isLast(event)) last = true
+              return mapper.event(event, out)
+            },
+            end: mapper.end,
+            done: () => last
           },
-          end: mapper.end,
-          done: () => last
-        })
+          onChunk
+        )
       }
       const { body } = toChatBody(request, { stream: true, dialect: o.dialect, extra: chatOptionsToWire(opts) })
       const r = yield* client.sse("chatStream", "/chat/completions", request.model, body, call)
-      return chunksOf(r, makeChatStreamMapper({ provider: id, requestId: r.requestId }))
+      return chunksOf(r, makeChatStreamMapper({ provider: id, requestId: r.requestId }), onChunk)
     })
 
   const batchSize = o.embeddingBatchSize
