@@ -62,7 +62,7 @@ export const fromClient = (client: AnthropicClient.Service): Provider.Service =>
       onRight: (mapped) =>
         Stream.unwrapScoped(
           Effect.map(client.messagesStream(mapped.body, { options, beta: mapped.beta }), (response) =>
-            toStreamChunks(response.events, { provider, requestId: response.requestId, jsonTool: mapped.jsonTool })
+            toStreamChunks(response, { provider, requestId: response.requestId, jsonTool: mapped.jsonTool })
           )
         )
     })

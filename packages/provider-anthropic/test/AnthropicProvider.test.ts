@@ -384,6 +384,26 @@ describe("AnthropicProvider", () => {
     }).pipe(Effect.scoped)
   )
 
+  it.live("chatStream: ends at message_stop though the server keeps the connection open, and closes it", () =>
+    Effect.gen(function* () {
+      const { provider, server } = yield* setup()
+      server.route(
+        "POST",
+        "/v1/messages",
+        Anthropic.stream(Anthropic.streamEvents({ blocks: [{ type: "text", pieces: ["Hel", "lo"] }] }), { stall: true })
+      )
+      const chunks = [
+        ...(yield* Stream.runCollect(provider.chatStream({ model: "m", messages: [{ role: "user", content: "hi" }] })))
+      ]
+      assert.deepStrictEqual(
+        chunks.filter((c) => c.type === "text-delta").map((c) => c.text),
+        ["Hel", "lo"]
+      )
+      assert.strictEqual(chunks.at(-1)?.type, "finish")
+      yield* Effect.promise(() => server.awaitAborted(1, 5_000))
+    }).pipe(Effect.scoped)
+  )
+
   it.live("chatStream: thinking with signature, redacted thinking, parallel tool calls assembled", () =>
     Effect.gen(function* () {
       const { provider, server } = yield* setup()

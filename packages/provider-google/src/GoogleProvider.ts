@@ -63,7 +63,7 @@ export const fromClient = (client: GoogleClient.Service): Provider.Service => {
       onRight: (mapped) =>
         Stream.unwrapScoped(
           Effect.map(client.streamGenerateContent(request.model, mapped.body, options), (response) =>
-            toStreamChunks(response.events, { provider, requestId: response.requestId })
+            toStreamChunks(response, { provider, requestId: response.requestId })
           )
         )
     })

@@ -11,9 +11,8 @@ import type { ChatRequest } from "@aiu/core/Chat"
 import type { EmbedRequest, EmbedResponse } from "@aiu/core/Embedding"
 import * as Provider from "@aiu/core/Provider"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
-import type { HttpTransport } from "@aiu/transport/HttpTransport"
+import * as HttpTransport from "@aiu/transport/HttpTransport"
 import type { SseEvent } from "@aiu/transport/Sse"
-import * as EventMapping from "@aiu/transport/EventMapping"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -38,7 +37,7 @@ export const defaultEmbedBatchSize = 32
  */
 export const make = (
   config: Provider.AdapterConfig
-): Effect.Effect<Provider.Service, AiuError.ConfigError, HttpTransport> =>
+): Effect.Effect<Provider.Service, AiuError.ConfigError, HttpTransport.HttpTransport> =>
   Effect.gen(function* () {
     const settings = yield* MistralConfig.decodeSettings(config.id, config.settings)
     const client = yield* MistralClient.make(config)
@@ -78,13 +77,8 @@ export const make = (
                 new AiuError.ResponseDecodeError({ message: `${provider} chatStream: ${what}`, provider, ...withId })
             }
           )
-          return EventMapping.mapEvents<
-            SseEvent,
-            StreamChunk,
-            AiuError.ProviderFailure,
-            AiuError.ProviderFailure,
-            never
-          >(response.events, {
+          // Mapped inside the transport's read loop (no stream stage of its own).
+          return HttpTransport.mapEvents<SseEvent, StreamChunk, AiuError.ProviderFailure>(response, {
             event: (event, out) => mapper.event(event.data, out),
             end: (out) => mapper.end(out)
           })
@@ -160,13 +154,14 @@ export const make = (
  */
 export const layer = (
   config: Provider.AdapterConfig
-): Layer.Layer<Provider.Provider, AiuError.ConfigError, HttpTransport> => Layer.effect(Provider.Provider, make(config))
+): Layer.Layer<Provider.Provider, AiuError.ConfigError, HttpTransport.HttpTransport> =>
+  Layer.effect(Provider.Provider, make(config))
 
 /**
  * @since 0.1.0
  * @category descriptors
  */
-export const descriptor: Provider.Descriptor<HttpTransport> = {
+export const descriptor: Provider.Descriptor<HttpTransport.HttpTransport> = {
   type: "mistral",
   name: "Mistral",
   defaultBaseUrl: MistralClient.defaultBaseUrl,

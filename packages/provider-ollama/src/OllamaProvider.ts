@@ -11,8 +11,7 @@ import type { ChatRequest } from "@aiu/core/Chat"
 import type { EmbedRequest, EmbedResponse } from "@aiu/core/Embedding"
 import * as Provider from "@aiu/core/Provider"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
-import type { HttpTransport } from "@aiu/transport/HttpTransport"
-import * as Chunk from "effect/Chunk"
+import * as HttpTransport from "@aiu/transport/HttpTransport"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -37,7 +36,7 @@ export const defaultEmbedBatchSize = 256
  */
 export const make = (
   config: Provider.AdapterConfig
-): Effect.Effect<Provider.Service, AiuError.ConfigError, HttpTransport> =>
+): Effect.Effect<Provider.Service, AiuError.ConfigError, HttpTransport.HttpTransport> =>
   Effect.gen(function* () {
     const settings = yield* OllamaConfig.decodeSettings(config.id, config.settings)
     const client = yield* OllamaClient.make(config)
@@ -82,23 +81,12 @@ export const make = (
                 new AiuError.ResponseDecodeError({ message: `${provider} chatStream: ${what}`, provider, ...withId })
             }
           )
-          const mapped = Stream.mapChunksEffect(response.events, (lines) => {
-            const out: Array<StreamChunk> = []
-            for (const line of lines) {
-              const failure = mapper.line(line, out)
-              // Deliver what came before the failure; the next pull (or the end) fails.
-              if (failure !== undefined) {
-                return out.length > 0 ? Effect.succeed(Chunk.unsafeFromArray(out)) : Effect.fail(failure)
-              }
-            }
-            return Effect.succeed(Chunk.unsafeFromArray(out))
+          // Mapped inside the transport's read loop (no stream stage of its own); a failure
+          // follows what was mapped before it.
+          return HttpTransport.mapEvents<unknown, StreamChunk, AiuError.ProviderFailure>(response, {
+            event: mapper.line,
+            end: mapper.end
           })
-          const end = Stream.suspend(() => {
-            const out: Array<StreamChunk> = []
-            const failure = mapper.end(out)
-            return failure !== undefined ? Stream.fail(failure) : Stream.fromIterable(out)
-          })
-          return Stream.concat(mapped, end)
         })
       ).pipe(Stream.withSpan("OllamaProvider.chatStream"))
 
@@ -165,13 +153,14 @@ export const make = (
  */
 export const layer = (
   config: Provider.AdapterConfig
-): Layer.Layer<Provider.Provider, AiuError.ConfigError, HttpTransport> => Layer.effect(Provider.Provider, make(config))
+): Layer.Layer<Provider.Provider, AiuError.ConfigError, HttpTransport.HttpTransport> =>
+  Layer.effect(Provider.Provider, make(config))
 
 /**
  * @since 0.1.0
  * @category descriptors
  */
-export const descriptor: Provider.Descriptor<HttpTransport> = {
+export const descriptor: Provider.Descriptor<HttpTransport.HttpTransport> = {
   type: "ollama",
   name: "Ollama",
   defaultBaseUrl: OllamaClient.defaultBaseUrl,

@@ -7,8 +7,8 @@
  */
 import * as AiuError from "@aiu/core/AiuError"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
+import * as HttpTransport from "@aiu/transport/HttpTransport"
 import type { SseEvent } from "@aiu/transport/Sse"
-import * as Chunk from "effect/Chunk"
 import * as Stream from "effect/Stream"
 import { fromStreamError } from "./errors.js"
 import { toFinishReason } from "./finishReason.js"
@@ -195,32 +195,18 @@ export const makeMapper = (ctx: StreamContext) => {
           ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {})
         })
 
-  return { feed, end }
+  return { feed, end, done: () => done }
 }
 
-/** Maps a stream of SSE events; fails on an error event or a truncated stream. */
+/**
+ * A streaming response's chunks, mapped inside the transport's read loop; fails on an error
+ * event or a truncated stream, and ends at `message_stop` without reading further.
+ */
 export const toStreamChunks = (
-  events: Stream.Stream<SseEvent, AiuError.ProviderFailure>,
+  response: HttpTransport.StreamResponse<SseEvent>,
   ctx: StreamContext
 ): Stream.Stream<StreamChunk, AiuError.ProviderFailure> =>
   Stream.suspend(() => {
     const mapper = makeMapper(ctx)
-    return Stream.chunks(events).pipe(
-      Stream.flatMap((chunk) => {
-        const out: Array<StreamChunk> = []
-        for (const event of chunk) {
-          const error = mapper.feed(event, out)
-          // Deliver what came before the error, then fail.
-          if (error !== undefined)
-            return Stream.concat(Stream.fromChunk(Chunk.unsafeFromArray(out)), Stream.fail(error))
-        }
-        return Stream.fromChunk(Chunk.unsafeFromArray(out))
-      }),
-      Stream.concat(
-        Stream.suspend(() => {
-          const error = mapper.end()
-          return error === undefined ? Stream.empty : Stream.fail(error)
-        })
-      )
-    )
+    return HttpTransport.mapEvents(response, { event: mapper.feed, end: () => mapper.end(), done: mapper.done })
   })

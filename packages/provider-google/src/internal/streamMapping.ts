@@ -7,8 +7,8 @@
  */
 import * as AiuError from "@aiu/core/AiuError"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
+import * as HttpTransport from "@aiu/transport/HttpTransport"
 import type { SseEvent } from "@aiu/transport/Sse"
-import * as Chunk from "effect/Chunk"
 import * as Stream from "effect/Stream"
 import { fromStreamError } from "./errors.js"
 import { rawFinishReason, toFinishReason } from "./finishReason.js"
@@ -129,29 +129,15 @@ export const makeMapper = (ctx: StreamContext) => {
   return { feed, feedJson, end }
 }
 
+/**
+ * A streaming response's chunks, mapped inside the transport's read loop; fails on an error
+ * event or a stream that ends without a finish reason.
+ */
 export const toStreamChunks = (
-  events: Stream.Stream<SseEvent, AiuError.ProviderFailure>,
+  response: HttpTransport.StreamResponse<SseEvent>,
   ctx: StreamContext
 ): Stream.Stream<StreamChunk, AiuError.ProviderFailure> =>
   Stream.suspend(() => {
     const mapper = makeMapper(ctx)
-    return Stream.chunks(events).pipe(
-      Stream.flatMap((chunk) => {
-        const out: Array<StreamChunk> = []
-        for (const event of chunk) {
-          const error = mapper.feed(event, out)
-          // Deliver what came before the error, then fail.
-          if (error !== undefined)
-            return Stream.concat(Stream.fromChunk(Chunk.unsafeFromArray(out)), Stream.fail(error))
-        }
-        return Stream.fromChunk(Chunk.unsafeFromArray(out))
-      }),
-      Stream.concat(
-        Stream.suspend(() => {
-          const out: Array<StreamChunk> = []
-          const error = mapper.end(out)
-          return error === undefined ? Stream.fromIterable(out) : Stream.fail(error)
-        })
-      )
-    )
+    return HttpTransport.mapEvents(response, { event: mapper.feed, end: mapper.end })
   })
