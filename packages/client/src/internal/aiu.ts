@@ -564,7 +564,9 @@ export const make = (deps: Deps, options: Options): Service => {
       // Every chunk is seen as the provider makes it (no stream stage of the client's own: each
       // costs a channel step and allocations per network read).
       const onChunk = (c: StreamChunk) => {
-        acc.add(c)
+        // The text is only kept when it goes on the span: accumulated, every delta would make an
+        // object and a string that live until the next read, long enough to be promoted.
+        if (capture || (c.type !== "text-delta" && c.type !== "reasoning-delta")) acc.add(c)
         if (ttftMs === undefined && c.type !== "metadata") {
           ttftMs = Number(clock.unsafeCurrentTimeNanos() - attempt.startNanos) / 1e6
         }

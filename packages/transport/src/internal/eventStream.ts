@@ -3,9 +3,10 @@
  * socket buffered, decodes it whole and emits its events as one `Chunk`; a pull with no complete
  * event waits. A provider's event mapper can run inside the same pull (`mapper`): one `Stream`
  * stage for read, decode and map, where a separate mapping stage would cost a channel step per
- * read and a stage to set up per stream. While the consumer waits, one deadline watches it: no byte for `idle`, no real
- * event for `idle-event` (keep-alive comments move the first but not the second), or the call's
- * total deadline. A failure after the body started is final: nothing is retried or replayed.
+ * read and a stage to set up per stream. While the consumer waits, one deadline watches it: no
+ * byte for `idle`, no real event for `idle-event` (keep-alive comments move the first but not
+ * the second), or the call's total deadline. A failure after the body started is final: nothing
+ * is retried or replayed.
  */
 import type * as AiuError from "@aiu/core/AiuError"
 import * as Channel from "effect/Channel"
