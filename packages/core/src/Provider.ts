@@ -132,15 +132,14 @@ export const make = (options: MakeOptions): Service => {
       operation
     })
   const open = options.openChatStream
+  const chatGiven = options.chat
   const chatStream: Service["chatStream"] =
     options.chatStream ??
     (open !== undefined
       ? (request, callOptions) => ScopedStream.unwrapScoped(open(request, callOptions))
-      : undefined) ??
-    (options.chat
-      ? (request, callOptions) =>
-          Stream.fromIterableEffect(Effect.map(options.chat!(request, callOptions), fromResponse))
-      : () => Stream.fail(unsupported("chat")))
+      : chatGiven !== undefined
+        ? (request, callOptions) => Stream.fromIterableEffect(Effect.map(chatGiven(request, callOptions), fromResponse))
+        : () => Stream.fail(unsupported("chat")))
   const streams = options.chatStream !== undefined || open !== undefined
   const chat: Service["chat"] =
     options.chat ??

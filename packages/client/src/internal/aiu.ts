@@ -438,7 +438,12 @@ export const make = (deps: Deps, options: Options): Service => {
             `Aiu.${operation}.attempt`,
             { kind: "client", attributes: attempt.attributes, captureStackTrace: false },
             (span) =>
-              withTotal(call(attempt, resolved), attempt, options).pipe(
+              // A provider's error never carries the key out, whatever the operation.
+              withTotal(
+                Effect.mapError(call(attempt, resolved), (e) => scrubError(e, attempt.callOptions.apiKey)),
+                attempt,
+                options
+              ).pipe(
                 Effect.withParentSpan(span),
                 Effect.tap((a) => {
                   annotate(a, span, attempt)
@@ -492,10 +497,9 @@ export const make = (deps: Deps, options: Options): Service => {
         request.model,
         context.options,
         (attempt, resolved) =>
-          attempt.entry.provider.chat({ ...request, model: resolved.model }, attempt.callOptions).pipe(
-            Effect.mapError((e) => scrubError(e, attempt.callOptions.apiKey)),
-            Effect.tap(() => Effect.annotateCurrentSpan(requestAttributes(request)))
-          ),
+          attempt.entry.provider
+            .chat({ ...request, model: resolved.model }, attempt.callOptions)
+            .pipe(Effect.tap(() => Effect.annotateCurrentSpan(requestAttributes(request)))),
         chatOutcome,
         annotateChat(capture, request)
       )
@@ -671,10 +675,7 @@ export const make = (deps: Deps, options: Options): Service => {
         "embed",
         request.model,
         options,
-        (attempt, resolved) =>
-          attempt.entry.provider
-            .embed({ ...request, model: resolved.model }, attempt.callOptions)
-            .pipe(Effect.mapError((e) => scrubError(e, attempt.callOptions.apiKey))),
+        (attempt, resolved) => attempt.entry.provider.embed({ ...request, model: resolved.model }, attempt.callOptions),
         (r: EmbedResponse): Outcome => ({
           status: "ok",
           inputTokens: r.usage.inputTokens,
@@ -697,9 +698,7 @@ export const make = (deps: Deps, options: Options): Service => {
         request.model,
         options,
         (attempt, resolved) =>
-          attempt.entry.provider
-            .generateImage({ ...request, model: resolved.model }, attempt.callOptions)
-            .pipe(Effect.mapError((e) => scrubError(e, attempt.callOptions.apiKey))),
+          attempt.entry.provider.generateImage({ ...request, model: resolved.model }, attempt.callOptions),
         (r: ImageResponse): Outcome => ({
           status: "ok",
           inputTokens: r.usage?.inputTokens ?? 0,
