@@ -2,6 +2,7 @@
  * Chat streams mapped inside the transport's read loop: where they end, and what a failure in
  * the middle of a read delivers first.
  */
+import type { StreamChunk } from "@aiu/core/StreamChunk"
 import * as FakeOpenAi from "@aiu/testing/fake/openai"
 import * as NodeHttpTransport from "@aiu/transport/NodeHttpTransport"
 import { assert, it } from "@effect/vitest"
@@ -12,6 +13,21 @@ import * as Stream from "effect/Stream"
 import { setup } from "./utils.js"
 
 const request = { model: "gpt-4o-mini", messages: [{ role: "user" as const, content: "hi" }] }
+
+/** The text deltas a stream delivered, and how it ended. */
+const textAndEnd = <E>(stream: Stream.Stream<StreamChunk, E>) =>
+  Effect.gen(function* () {
+    const seen: Array<string> = []
+    const result = yield* stream.pipe(
+      Stream.runForEach((c) =>
+        Effect.sync(() => {
+          if (c.type === "text-delta") seen.push(c.text)
+        })
+      ),
+      Effect.either
+    )
+    return { seen, result }
+  })
 
 it.layer(NodeHttpTransport.layer())("OpenAI chat stream ends", (it) => {
   it.scoped("at data: [DONE], though the server keeps the connection open, and closes it", () =>
@@ -52,15 +68,7 @@ it.layer(NodeHttpTransport.layer())("OpenAI chat stream ends", (it) => {
         headers: { "content-type": "text/event-stream", "x-request-id": "req_mid" },
         body
       })
-      const seen: Array<string> = []
-      const result = yield* provider.chatStream(request).pipe(
-        Stream.runForEach((c) =>
-          Effect.sync(() => {
-            if (c.type === "text-delta") seen.push(c.text)
-          })
-        ),
-        Effect.either
-      )
+      const { seen, result } = yield* textAndEnd(provider.chatStream(request))
       assert.deepStrictEqual(seen, ["one"])
       assert.isTrue(Either.isLeft(result))
       if (Either.isLeft(result)) {
@@ -80,15 +88,7 @@ it.layer(NodeHttpTransport.layer())("OpenAI chat stream ends", (it) => {
         headers: { "content-type": "text/event-stream" },
         body: [events[0]! + events[1]! + "data: {not json\n\n" + events[2]!]
       })
-      const seen: Array<string> = []
-      const result = yield* provider.chatStream(request).pipe(
-        Stream.runForEach((c) =>
-          Effect.sync(() => {
-            if (c.type === "text-delta") seen.push(c.text)
-          })
-        ),
-        Effect.either
-      )
+      const { seen, result } = yield* textAndEnd(provider.chatStream(request))
       assert.deepStrictEqual(seen, ["one"])
       assert.isTrue(Either.isLeft(result) && result.left._tag === "ResponseDecodeError")
     })
