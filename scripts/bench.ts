@@ -15,6 +15,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:
 import { basename, dirname, join, relative } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { build } from "esbuild"
+import { externals } from "../packages/cli/externals.mjs"
 
 export interface BenchRow {
   readonly suite: string
@@ -56,15 +57,7 @@ process.exit(0)
     target: "node20",
     logLevel: "warning",
     define: { "import.meta.url": JSON.stringify(pathToFileURL(file).href) },
-    external: [
-      "better-sqlite3",
-      "pg-native",
-      "lmdb",
-      "msgpackr-extract",
-      "bufferutil",
-      "utf-8-validate",
-      "@parcel/watcher"
-    ],
+    external: externals,
     banner: {
       js: `import { createRequire as __benchCreateRequire } from "node:module"; const require = __benchCreateRequire(${JSON.stringify(pathToFileURL(outfile).href)});`
     }

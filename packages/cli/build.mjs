@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process"
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { build } from "esbuild"
+import { externals } from "./externals.mjs"
 
 rmSync("dist", { recursive: true, force: true })
 
@@ -21,16 +22,7 @@ await build({
   legalComments: "none",
   minify: true,
   logLevel: "warning",
-  // better-sqlite3 is a native addon; pg-native and the others are optional peers never installed.
-  external: [
-    "better-sqlite3",
-    "pg-native",
-    "lmdb",
-    "msgpackr-extract",
-    "bufferutil",
-    "utf-8-validate",
-    "@parcel/watcher"
-  ],
+  external: externals,
   // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
   banner: {
     js: 'import { createRequire as __aiuCreateRequire } from "node:module"; const require = __aiuCreateRequire(import.meta.url);'

@@ -1,0 +1,2 @@
+/** See externals.mjs. */
+export declare const externals: Array<string>
