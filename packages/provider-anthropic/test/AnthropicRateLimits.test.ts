@@ -4,13 +4,11 @@ import * as Recordings from "@aiu/testing/Recordings"
 import * as HttpTransport from "@aiu/transport/HttpTransport"
 import * as NodeHttpTransport from "@aiu/transport/NodeHttpTransport"
 import * as RateLimit from "@aiu/transport/RateLimit"
-import { awaitSleep, failureOf, realPause } from "@aiu/testing/TestClockDriver"
+import { failureOf, heldFor } from "@aiu/testing/TestClockDriver"
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
-import * as TestClock from "effect/TestClock"
 import * as AnthropicProvider from "../src/AnthropicProvider.js"
 import * as AnthropicRateLimits from "../src/AnthropicRateLimits.js"
 import { apiKey } from "./utils/harness.js"
@@ -142,13 +140,12 @@ describe("Anthropic over loopback with a RateLimit service", () => {
       const { server, chat } = yield* setup("30 seconds")
       server.script("POST", "/v1/messages", [yield* exhausted(2_000), ok, ok])
       assert.strictEqual((yield* chat).text, "Hello")
-      const held = yield* Effect.fork(chat)
-      yield* awaitSleep(2_000)
-      yield* TestClock.adjust(1_999)
-      yield* realPause(30)
-      assert.strictEqual(server.requests.length, 1, "held back before the reset")
-      yield* TestClock.adjust(1)
-      assert.strictEqual((yield* Fiber.join(held)).text, "Hello")
+      const held = yield* heldFor(
+        chat,
+        2_000,
+        Effect.sync(() => assert.strictEqual(server.requests.length, 1, "held back before the reset"))
+      )
+      assert.strictEqual(held.text, "Hello")
       assert.strictEqual(server.requests.length, 2)
       // That response said nothing: calls go straight through again.
       yield* chat

@@ -3,12 +3,10 @@ import * as FakeMistral from "@aiu/testing/fake/mistral"
 import * as HttpTransport from "@aiu/transport/HttpTransport"
 import * as NodeHttpTransport from "@aiu/transport/NodeHttpTransport"
 import * as RateLimit from "@aiu/transport/RateLimit"
-import { awaitSleep, failureOf, realPause } from "@aiu/testing/TestClockDriver"
+import { failureOf, heldFor } from "@aiu/testing/TestClockDriver"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
-import * as TestClock from "effect/TestClock"
 import * as MistralProvider from "../src/MistralProvider.js"
 import * as MistralRateLimits from "../src/MistralRateLimits.js"
 import { apiKey } from "./utils/harness.js"
@@ -125,13 +123,12 @@ describe("Mistral over loopback with a RateLimit service", () => {
       })
       server.script("POST", "/v1/chat/completions", [exhausted, ok, ok])
       assert.strictEqual((yield* chat).text, "Bonjour")
-      const held = yield* Effect.fork(chat)
-      yield* awaitSleep(2_000)
-      yield* TestClock.adjust(1_999)
-      yield* realPause(30)
-      assert.strictEqual(server.requests.length, 1, "held back before the reset")
-      yield* TestClock.adjust(1)
-      assert.strictEqual((yield* Fiber.join(held)).text, "Bonjour")
+      const held = yield* heldFor(
+        chat,
+        2_000,
+        Effect.sync(() => assert.strictEqual(server.requests.length, 1, "held back before the reset"))
+      )
+      assert.strictEqual(held.text, "Bonjour")
       assert.strictEqual(server.requests.length, 2)
       yield* chat
       assert.strictEqual(server.requests.length, 3)

@@ -51,6 +51,28 @@ export const awaitSleep = (ms: number) =>
   })
 
 /**
+ * Forks `effect`, which is expected to wait `ms` on the virtual clock before it goes on: waits for
+ * that sleep, moves the clock to 1 ms short of it, runs `justBefore` (where a test checks that
+ * nothing happened yet), then lets the last millisecond pass and returns the effect's result.
+ * @since 0.1.0
+ * @category testing
+ */
+export const heldFor = <A, E, R, B>(
+  effect: Effect.Effect<A, E, R>,
+  ms: number,
+  justBefore: Effect.Effect<B>
+): Effect.Effect<A, E, R> =>
+  Effect.gen(function* () {
+    const held = yield* Effect.fork(effect)
+    yield* awaitSleep(ms)
+    yield* TestClock.adjust(ms - 1)
+    yield* realPause(30)
+    yield* justBefore
+    yield* TestClock.adjust(1)
+    return yield* Fiber.join(held)
+  })
+
+/**
  * Runs `effect` to its exit, advancing virtual time by `stepMs` while it is still running.
  * @since 0.1.0
  * @category testing
