@@ -150,6 +150,7 @@ export const make = (
           {
             provider,
             operation: "chat",
+            model: body.model,
             method: "POST",
             url: `${baseUrl}/messages`,
             headers,
@@ -168,6 +169,7 @@ export const make = (
         transport.sse({
           provider,
           operation: "chatStream",
+          model: body.model,
           method: "POST",
           url: `${baseUrl}/messages`,
           headers: { ...headers, accept: "text/event-stream" },

@@ -140,7 +140,7 @@ export const make = (
       operation: string,
       method: "GET" | "POST",
       path: string,
-      body: unknown,
+      body: { readonly model?: string | undefined } | undefined,
       schema: Schema.Schema<A, I, never>,
       options: CallOptions | undefined,
       estimatedTokens?: number
@@ -150,6 +150,7 @@ export const make = (
           {
             provider,
             operation,
+            model: body?.model,
             method,
             url: `${baseUrl}${path}`,
             headers,
@@ -172,6 +173,7 @@ export const make = (
           transport.sse({
             provider,
             operation: "chatStream",
+            model: body.model,
             method: "POST",
             url: `${baseUrl}/v2/chat`,
             headers: { ...headers, accept: "text/event-stream" },

@@ -140,6 +140,7 @@ export const make = (
           {
             provider,
             operation: "chat",
+            model,
             method: "POST",
             url: `${baseUrl}/${pathOf(model)}:generateContent`,
             headers,
@@ -157,6 +158,7 @@ export const make = (
         transport.sse({
           provider,
           operation: "chatStream",
+          model,
           method: "POST",
           url: `${baseUrl}/${pathOf(model)}:streamGenerateContent?alt=sse`,
           headers: { ...headers, accept: "text/event-stream" },
@@ -173,6 +175,7 @@ export const make = (
           {
             provider,
             operation: "embed",
+            model,
             method: "POST",
             url: `${baseUrl}/${pathOf(model)}:batchEmbedContents`,
             headers,

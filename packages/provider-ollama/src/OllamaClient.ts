@@ -124,7 +124,7 @@ export const make = (
       operation: string,
       method: "GET" | "POST",
       path: string,
-      body: unknown,
+      body: { readonly model?: string | undefined } | undefined,
       schema: Schema.Schema<A, I, never>,
       options: CallOptions | undefined,
       estimatedTokens?: number
@@ -134,6 +134,7 @@ export const make = (
           {
             provider,
             operation,
+            model: body?.model,
             method,
             url: `${baseUrl}${path}`,
             headers: headersFor(options, "application/json"),
@@ -156,6 +157,7 @@ export const make = (
           transport.ndjson({
             provider,
             operation: "chatStream",
+            model: body.model,
             method: "POST",
             url: `${baseUrl}/api/chat`,
             headers: headersFor(options, "application/x-ndjson"),

@@ -110,6 +110,7 @@ export const make = (options: Options): Effect.Effect<Client, never, HttpTranspo
     ): HttpTransport.HttpRequest => ({
       provider: options.provider,
       operation,
+      model,
       method: body === undefined ? "GET" : "POST",
       url: urlOf(path, model),
       headers,

@@ -37,6 +37,8 @@ export interface HttpRequest {
   readonly provider: string
   /** What the call is for (`chat`, `chatStream`, `embed`, `listModels`, …): logs and spans. */
   readonly operation: string
+  /** The model asked for, when the call is for one: the request's span carries it (`gen_ai.request.model`). */
+  readonly model?: string | undefined
   readonly method?: "GET" | "POST" | "PUT" | "DELETE"
   /** Absolute URL. Never put a credential in it: URLs are logged. */
   readonly url: string

@@ -487,7 +487,10 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
         })
       ).pipe(
         Effect.withSpan("HttpTransport.request", {
-          attributes: { "aiu.provider": req.provider, "aiu.operation": req.operation },
+          attributes:
+            req.model === undefined
+              ? { "aiu.provider": req.provider, "aiu.operation": req.operation }
+              : { "aiu.provider": req.provider, "aiu.operation": req.operation, "gen_ai.request.model": req.model },
           kind: "client",
           // A stack capture per call (new Error()) costs more than the rest of the span.
           captureStackTrace: false
