@@ -1,13 +1,17 @@
 import * as Aiu from "@aiu/client/Aiu"
 import * as AiuEvents from "@aiu/client/AiuEvents"
 import * as Message from "@aiu/core/Message"
+import * as GenAi from "@aiu/observability/GenAi"
+import * as Tracing from "@aiu/observability/Tracing"
 import * as UsageStore from "@aiu/storage/UsageStore"
 import * as FakeProviderServer from "@aiu/testing/FakeProviderServer"
 import * as OpenAiFake from "@aiu/testing/fake/openai"
+import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Stream from "effect/Stream"
 import { liveLayer } from "./utils/live.js"
@@ -132,6 +136,46 @@ describe("Aiu over loopback HTTP with the OpenAI adapter", () => {
         assert.strictEqual(record?.metadata["aiu.chunks"], "0")
         yield* Effect.promise(() => server.awaitAborted(1, 5_000))
       }).pipe(Effect.provide(liveLayer({ baseUrl: server.url, keys: { default: KEY } })))
+    }).pipe(Effect.scoped)
+  )
+
+  it.live("a chat is three spans: the call, its attempt, the HTTP exchange (with the model)", () =>
+    Effect.gen(function* () {
+      const exporter = new InMemorySpanExporter()
+      const server = yield* FakeProviderServer.make()
+      server.route("POST", "/v1/chat/completions", OpenAiFake.echoChat)
+      server.route("GET", "/v1/models", OpenAiFake.models(["gpt-4o-mini"]))
+      yield* Effect.gen(function* () {
+        // The model list is loaded first, so the chat's own spans are all that follow.
+        yield* Aiu.chat({ model: "openai:gpt-4o-mini", messages: [Message.user("warm")] })
+        exporter.reset()
+        yield* Aiu.chat({ model: "openai:gpt-4o-mini", messages: [Message.user("ping")] })
+        const spans = exporter.getFinishedSpans()
+        // Neither the keyring nor the adapter adds a span of its own on a call's path.
+        assert.deepStrictEqual(spans.map((s) => s.name).sort(), [
+          "Aiu.chat",
+          "Aiu.chat.attempt",
+          "HttpTransport.request"
+        ])
+        const byName = (name: string) => spans.find((s) => s.name === name)!
+        assert.strictEqual(
+          byName("Aiu.chat.attempt").parentSpanContext?.spanId,
+          byName("Aiu.chat").spanContext().spanId
+        )
+        const http = byName("HttpTransport.request")
+        assert.strictEqual(http.parentSpanContext?.spanId, byName("Aiu.chat.attempt").spanContext().spanId)
+        assert.strictEqual(http.attributes["aiu.provider"], "openai")
+        assert.strictEqual(http.attributes["aiu.operation"], "chat")
+        assert.strictEqual(http.attributes[GenAi.Attr.requestModel], "gpt-4o-mini")
+        for (const s of spans) assert.notInclude(JSON.stringify(s.attributes), KEY)
+      }).pipe(
+        Effect.provide(
+          Layer.merge(
+            liveLayer({ baseUrl: server.url, keys: { default: KEY } }),
+            Tracing.layer({ spanProcessor: new SimpleSpanProcessor(exporter) })
+          )
+        )
+      )
     }).pipe(Effect.scoped)
   )
 })

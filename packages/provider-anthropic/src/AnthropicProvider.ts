@@ -54,7 +54,7 @@ export const fromClient = (client: AnthropicClient.Service): Provider.Service =>
         jsonTool: mapped.jsonTool,
         warnings: mapped.warnings
       })
-    }).pipe(Effect.withSpan("AnthropicProvider.chat", { attributes: { "gen_ai.request.model": request.model } }))
+    })
 
   const chatStream: Provider.Service["chatStream"] = (request, options) =>
     Either.match(prepare(request), {

@@ -94,7 +94,7 @@ export const make = (
             end: (out) => mapper.end(out)
           })
         })
-      ).pipe(Stream.withSpan("CohereProvider.chatStream"))
+      )
 
     const batchSize = settings.embedBatchSize ?? maxEmbedBatchSize
 

@@ -55,7 +55,7 @@ export const fromClient = (client: GoogleClient.Service): Provider.Service => {
         requestId: response.requestId,
         warnings: mapped.warnings
       })
-    }).pipe(Effect.withSpan("GoogleProvider.chat", { attributes: { "gen_ai.request.model": request.model } }))
+    })
 
   const chatStream: Provider.Service["chatStream"] = (request, options) =>
     Either.match(prepare(request), {
@@ -86,7 +86,7 @@ export const fromClient = (client: GoogleClient.Service): Provider.Service => {
         usage: { inputTokens: 0 },
         ...(requestId !== undefined ? { requestId } : {})
       }
-    }).pipe(Effect.withSpan("GoogleProvider.embed"))
+    })
 
   const listModels: Provider.Service["listModels"] = (options) =>
     Effect.gen(function* () {

@@ -83,7 +83,7 @@ export const make = (
             end: (out) => mapper.end(out)
           })
         })
-      ).pipe(Stream.withSpan("MistralProvider.chatStream"))
+      )
 
     const batchSize = settings.embedBatchSize ?? defaultEmbedBatchSize
 

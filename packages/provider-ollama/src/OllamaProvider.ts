@@ -88,7 +88,7 @@ export const make = (
             end: mapper.end
           })
         })
-      ).pipe(Stream.withSpan("OllamaProvider.chatStream"))
+      )
 
     const batchSize = settings.embedBatchSize ?? defaultEmbedBatchSize
 

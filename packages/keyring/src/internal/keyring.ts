@@ -170,27 +170,25 @@ export const make = (options: Options = {}) =>
         )
     )
 
-    // On every call's path: a span without a captured stack (`Effect.fn` costs two `new Error()`).
-    const get = Effect.fnUntraced(
-      function* (provider: string, alias: string = DEFAULT_ALIAS) {
-        const keyringId = yield* unlock
-        const row = yield* findActive(provider, alias)
-        if (Option.isNone(row)) {
-          return yield* new AiuError.KeyNotFound({
-            message: `no active key for ${provider} (alias ${alias})`,
-            provider,
-            alias
-          })
-        }
-        // Bind to what was asked for, not to what the row claims: a row moved to another provider or
-        // alias then fails authentication.
-        if (row.value.providerId !== provider || row.value.alias !== alias) {
-          return yield* new AiuError.DecryptionFailed({ message: "the stored key row does not match", provider, alias })
-        }
-        return yield* openRow(row.value, keyringId)
-      },
-      (effect) => Effect.withSpan(effect, "Keyring.get", { captureStackTrace: false })
-    )
+    // On every call's path, so no span of its own: the decrypt is in memory (a span cost more CPU
+    // than it), a storage read has the SQL client's span, and the caller's span is the call.
+    const get = Effect.fnUntraced(function* (provider: string, alias: string = DEFAULT_ALIAS) {
+      const keyringId = yield* unlock
+      const row = yield* findActive(provider, alias)
+      if (Option.isNone(row)) {
+        return yield* new AiuError.KeyNotFound({
+          message: `no active key for ${provider} (alias ${alias})`,
+          provider,
+          alias
+        })
+      }
+      // Bind to what was asked for, not to what the row claims: a row moved to another provider or
+      // alias then fails authentication.
+      if (row.value.providerId !== provider || row.value.alias !== alias) {
+        return yield* new AiuError.DecryptionFailed({ message: "the stored key row does not match", provider, alias })
+      }
+      return yield* openRow(row.value, keyringId)
+    })
 
     const list = Effect.fn("Keyring.list")(() => Effect.map(repo.list, (rows) => rows.map(toInfo)))
 

@@ -99,25 +99,24 @@ export const make = (o: ServiceOptions): Provider.Service => {
 
   const useResponses = (opts: ChatOptions | undefined) => o.responsesApi && (opts?.api ?? o.defaultApi) === "responses"
 
-  // A span without a captured stack: `Effect.fn` costs two `new Error()` per call.
-  const chat = Effect.fnUntraced(
-    function* (request: ChatRequest, call?: CallOptions) {
-      const opts = yield* chatOptions(request.providerOptions)
-      if (useResponses(opts)) {
-        const { body, warnings } = responses.toResponsesBody(request, { stream: false, options: opts })
-        const r = yield* client.post("chat", "/responses", request.model, body, ResponsesObject, call)
-        return responses.fromResponsesObject(r.body, { model: request.model, requestId: r.requestId, warnings })
-      }
-      const { body, warnings } = toChatBody(request, {
-        stream: false,
-        dialect: o.dialect,
-        extra: chatOptionsToWire(opts)
-      })
-      const r = yield* client.post("chat", "/chat/completions", request.model, body, ChatCompletion, call)
-      return fromChatCompletion(r.body, { model: request.model, requestId: r.requestId, warnings })
-    },
-    (effect) => Effect.withSpan(effect, "OpenAi.chat", { captureStackTrace: false })
-  )
+  // No span of its own (nor for a stream or an image): each is one HTTP exchange, which the
+  // transport's span covers, and the client's attempt span carries the GenAI attributes. A span
+  // costs about as much CPU as the rest of the adapter's work on a call.
+  const chat = Effect.fnUntraced(function* (request: ChatRequest, call?: CallOptions) {
+    const opts = yield* chatOptions(request.providerOptions)
+    if (useResponses(opts)) {
+      const { body, warnings } = responses.toResponsesBody(request, { stream: false, options: opts })
+      const r = yield* client.post("chat", "/responses", request.model, body, ResponsesObject, call)
+      return responses.fromResponsesObject(r.body, { model: request.model, requestId: r.requestId, warnings })
+    }
+    const { body, warnings } = toChatBody(request, {
+      stream: false,
+      dialect: o.dialect,
+      extra: chatOptionsToWire(opts)
+    })
+    const r = yield* client.post("chat", "/chat/completions", request.model, body, ChatCompletion, call)
+    return fromChatCompletion(r.body, { model: request.model, requestId: r.requestId, warnings })
+  })
 
   const openChatStream = (
     request: ChatRequest,
@@ -188,7 +187,7 @@ export const make = (o: ServiceOptions): Provider.Service => {
         })
 
   const generateImage = o.images
-    ? Effect.fn("OpenAi.generateImage")(function* (request: ImageRequest, call?: CallOptions) {
+    ? Effect.fnUntraced(function* (request: ImageRequest, call?: CallOptions) {
         const extra = yield* extraOptions(request.providerOptions)
         const r = yield* client.post(
           "generateImage",
