@@ -176,3 +176,24 @@ describe("UsageStore.layerMemory", () => {
     }).pipe(Effect.provide(UsageStore.layerMemory))
   )
 })
+
+describe("UsageStore.makeId", () => {
+  it("is a version-7 UUID carrying the time, ordered by time, unique within a millisecond", () => {
+    const at = Date.UTC(2026, 10, 26, 12, 0, 0)
+    const id = UsageStore.makeId(at)
+    assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    assert.strictEqual(Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16), at)
+    const later = [at + 1, at + 1000, at + 86_400_000].map(UsageStore.makeId)
+    assert.deepStrictEqual([id, ...later].sort(), [id, ...later])
+    const same = new Set(Array.from({ length: 1000 }, () => UsageStore.makeId(at)))
+    assert.strictEqual(same.size, 1000)
+  })
+
+  it.effect("newId reads the Clock", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(5_000)
+      const id = yield* UsageStore.newId
+      assert.strictEqual(id.slice(0, 13), "00000000-1388")
+    })
+  )
+})

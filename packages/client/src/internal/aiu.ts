@@ -12,7 +12,7 @@ import { Accumulator, type StreamChunk } from "@aiu/core/StreamChunk"
 import * as CoreUsage from "@aiu/core/Usage"
 import * as GenAi from "@aiu/observability/GenAi"
 import * as Metrics from "@aiu/observability/Metrics"
-import type * as UsageStore from "@aiu/storage/UsageStore"
+import * as UsageStore from "@aiu/storage/UsageStore"
 import * as Channel from "effect/Channel"
 import * as Clock from "effect/Clock"
 import * as Exit from "effect/Exit"
@@ -235,7 +235,8 @@ export const make = (deps: Deps, options: Options): Service => {
               : Effect.fail(e)
           )
         ))
-      const id = globalThis.crypto.randomUUID()
+      // Time-ordered, so usage rows are appended to the primary-key index (see UsageStore.makeId).
+      const id = UsageStore.makeId(startMillis)
       const info: AiuEvents.RequestInfo = {
         id,
         operation,
