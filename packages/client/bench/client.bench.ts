@@ -244,12 +244,14 @@ const makeClients = async (url: string, dbFile: string) => {
   const body = JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "hi" }] })
   const headers = { "content-type": "application/json", authorization: `Bearer ${KEY}` }
   const sHeaders = (s: Scenario) => ({ "x-bench-chunks": String(s.chunks), "x-bench-delay": String(s.delay) })
-  const streamBody = JSON.stringify({
+  const streamRequest = {
     model: MODEL,
     messages: [{ role: "user", content: "hi" }],
     stream: true,
     stream_options: { include_usage: true }
-  })
+  }
+  const streamBody = JSON.stringify(streamRequest)
+  const transportService = Effect.runPromise(NodeHttpTransport.make())
 
   // ---- aiu: the production composition with SQLite usage logging ----------------------------
   const events = AiuEvents.layerDefault
@@ -362,6 +364,34 @@ const makeClients = async (url: string, dbFile: string) => {
           )
           .pipe(Stream.runFold(0, (n, c) => (c.choices[0]?.delta?.content ? n + 1 : n)))
       ),
+    // The reference for what any Effect stream costs here: aiu's transport alone (undici, the SSE
+    // decoder, one read loop), each event's JSON parsed as the fetch client does, consumed with
+    // `Stream.runFold` — no adapter, no client. Running a stream is Effect's own work: in effect
+    // 3.22 `Stream.runFold` over `Stream.make(1, 2, 3)` takes ~620 fiber run-loop steps (fork,
+    // scopes, channel executor), more than an aiu chat call's ~230.
+    "transport only": async (s) => {
+      const transport = await transportService
+      return Effect.runPromise(
+        Effect.scoped(
+          Effect.flatMap(
+            transport.sse({
+              provider: "openai",
+              operation: "chatStream",
+              method: "POST",
+              url: chatUrl,
+              headers: { ...headers, ...sHeaders(s) },
+              body: streamRequest
+            }),
+            (response) =>
+              Stream.runFold(response.events, 0, (n, e) => {
+                if (e.data === "[DONE]") return n
+                const json = JSON.parse(e.data) as { choices: Array<{ delta?: { content?: string } }> }
+                return json.choices[0]?.delta?.content ? n + 1 : n
+              })
+          )
+        )
+      )
+    },
     "Aiu.chatStream": (s) =>
       aiuRuntime.runPromise(
         aiu
@@ -410,12 +440,13 @@ const processes: ReadonlyArray<{ readonly chat?: string; readonly stream?: strin
   { chat: "openai", stream: "openai" },
   { chat: "ai-sdk", stream: "ai-sdk" },
   { chat: "effect-chat", stream: "effect-chat" },
+  { stream: "transport only" },
   { chat: "Aiu.chat", stream: "Aiu.chatStream" },
   { chat: "Aiu.chat (memory log)" }
 ]
 
 /** The slowest clients (ai-sdk, effect-chat) are left out of the memory suite to keep the run short. */
-const heldClients = new Set(["fetch", "undici", "openai", "Aiu.chatStream"])
+const heldClients = new Set(["fetch", "undici", "openai", "transport only", "Aiu.chatStream"])
 
 const ROUNDS = 3
 
