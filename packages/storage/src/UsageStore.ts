@@ -230,8 +230,18 @@ export const layerWith = (options: Options): Layer.Layer<UsageStore, never, SqlC
 export const layer: Layer.Layer<UsageStore, never, SqlClient.SqlClient> = layerWith({})
 
 /**
- * In-process store: appends are visible at once; same aggregates as the SQL store.
+ * In-process store: appends are visible at once; same aggregates as the SQL store. Keeps the
+ * newest `capacity` records (default 100,000; older ones are forgotten, so aggregates and budgets
+ * see only those); `stats.written` counts every record appended.
  * @since 0.1.0
  * @category layers
  */
-export const layerMemory: Layer.Layer<UsageStore> = Layer.sync(UsageStore, memory.make)
+export const layerMemoryWith = (options: { readonly capacity?: number } = {}): Layer.Layer<UsageStore> =>
+  Layer.sync(UsageStore, () => memory.make(options.capacity))
+
+/**
+ * `layerMemoryWith({})`.
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<UsageStore> = layerMemoryWith({})

@@ -175,6 +175,22 @@ describe("UsageStore.layerMemory", () => {
       )
     }).pipe(Effect.provide(UsageStore.layerMemory))
   )
+
+  it.effect("keeps the newest records up to its capacity; a repeated id is still ignored", () =>
+    Effect.gen(function* () {
+      const store = yield* UsageStore.UsageStore
+      const records = Array.from({ length: 5 }, (_, i) => record(i + 1, { latencyMs: i + 1 }))
+      for (const r of records) yield* store.append(r)
+      yield* store.append({ ...records[4]!, latencyMs: 99 })
+      const recent = yield* store.recent(10)
+      assert.deepStrictEqual(
+        recent.map((r) => r.latencyMs),
+        [5, 4, 3]
+      )
+      assert.strictEqual((yield* store.totals({ since: new Date(0) })).requests, 3)
+      assert.strictEqual((yield* store.stats).written, 5)
+    }).pipe(Effect.provide(UsageStore.layerMemoryWith({ capacity: 3 })))
+  )
 })
 
 describe("UsageStore.makeId", () => {
