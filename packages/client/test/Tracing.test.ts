@@ -1,4 +1,5 @@
 import * as Aiu from "@aiu/client/Aiu"
+import * as Middleware from "@aiu/client/Middleware"
 import * as Message from "@aiu/core/Message"
 import { RateLimited } from "@aiu/core/AiuError"
 import * as GenAi from "@aiu/observability/GenAi"
@@ -71,6 +72,57 @@ describe("spans", () => {
           TestLayers.layer({ providers: [a] }),
           Tracing.layer({ spanProcessor: new SimpleSpanProcessor(exporter) }),
           Layer.succeed(GenAi.CaptureContent, true)
+        )
+      )
+    )
+  })
+
+  it.effect("a chat middleware's span nests under the call's span, and the attempt under it", () => {
+    const exporter = new InMemorySpanExporter()
+    const a = TestProvider.make({ id: "a" })
+    const traced = Middleware.make({
+      name: "traced",
+      chat: (request, next) => Effect.withSpan(next(request), "cache.lookup")
+    })
+    return Effect.gen(function* () {
+      yield* Aiu.chat(request)
+      const spans = exporter.getFinishedSpans()
+      const call = spans.find((s) => s.name === "Aiu.chat")!
+      const lookup = spans.find((s) => s.name === "cache.lookup")!
+      const attempt = spans.find((s) => s.name === "Aiu.chat.attempt")!
+      assert.strictEqual(lookup.parentSpanContext?.spanId, call.spanContext().spanId)
+      assert.strictEqual(attempt.parentSpanContext?.spanId, lookup.spanContext().spanId)
+    }).pipe(
+      Effect.provide(
+        Layer.merge(
+          TestLayers.layer({ providers: [a], aiu: { middleware: [traced] } }),
+          Tracing.layer({ spanProcessor: new SimpleSpanProcessor(exporter) })
+        )
+      )
+    )
+  })
+
+  it.effect("a call refused before the provider is asked does not fall back; its attempt span says why", () => {
+    const exporter = new InMemorySpanExporter()
+    const a = TestProvider.make({ id: "a" })
+    const b = TestProvider.make({ id: "b" })
+    return Effect.gen(function* () {
+      const error = yield* Effect.flip(Aiu.chat(request, { fallbacks: ["b:test-model"] }))
+      assert.strictEqual(error._tag, "PolicyDenied")
+      assert.strictEqual(a.calls.length + b.calls.length, 0)
+      const spans = exporter.getFinishedSpans()
+      const attempts = spans.filter((s) => s.name === "Aiu.chat.attempt")
+      assert.strictEqual(attempts.length, 1)
+      assert.strictEqual(attempts[0]!.status.code, 2)
+      assert.strictEqual(
+        attempts[0]!.parentSpanContext?.spanId,
+        spans.find((s) => s.name === "Aiu.chat")!.spanContext().spanId
+      )
+    }).pipe(
+      Effect.provide(
+        Layer.merge(
+          TestLayers.layer({ providers: [a, b], aiu: { policy: { deny: ["a:*"] } } }),
+          Tracing.layer({ spanProcessor: new SimpleSpanProcessor(exporter) })
         )
       )
     )
