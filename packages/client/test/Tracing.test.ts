@@ -109,15 +109,24 @@ describe("spans", () => {
     return Effect.gen(function* () {
       const error = yield* Effect.flip(Aiu.chat(request, { fallbacks: ["b:test-model"] }))
       assert.strictEqual(error._tag, "PolicyDenied")
+      const streamError = yield* Effect.flip(Stream.runDrain(Aiu.chatStream(request, { fallbacks: ["b:test-model"] })))
+      assert.strictEqual(streamError._tag, "PolicyDenied")
       assert.strictEqual(a.calls.length + b.calls.length, 0)
       const spans = exporter.getFinishedSpans()
-      const attempts = spans.filter((s) => s.name === "Aiu.chat.attempt")
-      assert.strictEqual(attempts.length, 1)
-      assert.strictEqual(attempts[0]!.status.code, 2)
-      assert.strictEqual(
-        attempts[0]!.parentSpanContext?.spanId,
-        spans.find((s) => s.name === "Aiu.chat")!.spanContext().spanId
-      )
+      for (const [call, name] of [
+        ["Aiu.chat", "Aiu.chat.attempt"],
+        ["Aiu.chatStream", "Aiu.stream.attempt"]
+      ] as const) {
+        const attempts = spans.filter((s) => s.name === name)
+        assert.strictEqual(attempts.length, 1, name)
+        assert.strictEqual(attempts[0]!.status.code, 2, name)
+        assert.strictEqual(attempts[0]!.attributes[GenAi.Attr.providerName], "a")
+        assert.strictEqual(attempts[0]!.attributes[GenAi.Attr.requestModel], "test-model")
+        assert.strictEqual(
+          attempts[0]!.parentSpanContext?.spanId,
+          spans.find((s) => s.name === call)!.spanContext().spanId
+        )
+      }
     }).pipe(
       Effect.provide(
         Layer.merge(

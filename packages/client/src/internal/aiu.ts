@@ -128,6 +128,13 @@ export const scrubError = <E extends AiuError.AiuError>(error: E, apiKey: Redact
   }
 }
 
+/** What an attempt's span says from its start, before the preparation adds the rest. */
+const resolvedAttributes = (resolved: ResolvedModel): Record<string, unknown> => ({
+  [GenAi.Attr.providerName]: resolved.provider,
+  [GenAi.Attr.requestModel]: resolved.model,
+  [GenAi.Attr.modelId]: resolved.modelId
+})
+
 const requestAttributes = (request: ChatRequest): Record<string, unknown> => {
   const a: Record<string, unknown> = {}
   if (request.temperature !== undefined) a[GenAi.Attr.requestTemperature] = request.temperature
@@ -435,12 +442,12 @@ export const make = (deps: Deps, options: Options): Service => {
     requestAttributes?: Record<string, unknown>
   ): Effect.Effect<A, AiuError.AiuError> => {
     const candidates = [model, ...(options.fallbacks ?? [])]
-    const spanOptions = {
+    const spanOptions = (resolved: ResolvedModel) => ({
       kind: "client" as const,
       captureStackTrace: false,
       ...(parent !== undefined ? { parent } : {}),
-      ...(requestAttributes !== undefined ? { attributes: requestAttributes } : {})
-    }
+      attributes: { ...resolvedAttributes(resolved), ...requestAttributes }
+    })
     const loop = (index: number): Effect.Effect<A, AiuError.AiuError> =>
       Effect.gen(function* () {
         const resolved = yield* resolve(candidates[index]!)
@@ -448,7 +455,7 @@ export const make = (deps: Deps, options: Options): Service => {
         // A failure before the provider is called (policy, budget, key) ends the call: no fallback.
         let prepared = false
         const result = yield* Effect.either(
-          Effect.useSpan(`Aiu.${operation}.attempt`, spanOptions, (span) =>
+          Effect.useSpan(`Aiu.${operation}.attempt`, spanOptions(resolved), (span) =>
             Effect.flatMap(prepare(resolved, index, operation, options), (attempt) => {
               prepared = true
               for (const key in attempt.attributes) span.attribute(key, attempt.attributes[key])
@@ -537,13 +544,16 @@ export const make = (deps: Deps, options: Options): Service => {
     capture: boolean
   ): Effect.Effect<Stream.Stream<StreamChunk, AiuError.AiuError>, AiuError.AiuError, Scope.Scope> =>
     Effect.gen(function* () {
-      const attempt = yield* prepare(resolved, index, "stream", options)
+      // Opened before the preparation, as a chat attempt's: a refusal (policy, budget, key) is a
+      // failed attempt span, ended with the scope.
       const span = yield* Effect.makeSpanScoped("Aiu.stream.attempt", {
         kind: "client",
         parent,
-        attributes: { ...attempt.attributes, ...requestAttributes(request) },
+        attributes: { ...resolvedAttributes(resolved), ...requestAttributes(request) },
         captureStackTrace: false
       })
+      const attempt = yield* prepare(resolved, index, "stream", options)
+      for (const key in attempt.attributes) span.attribute(key, attempt.attributes[key])
       if (capture) span.attribute(GenAi.Attr.prompt, contentOf(request))
       const clock = yield* Effect.clock
       const acc = new Accumulator()
