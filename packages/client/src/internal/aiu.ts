@@ -439,14 +439,14 @@ export const make = (deps: Deps, options: Options): Service => {
     outcomeOf: (a: A) => Outcome,
     annotate: (a: A, span: Tracer.Span, attempt: Attempt) => void,
     parent: Tracer.AnySpan | undefined,
-    requestAttributes?: Record<string, unknown>
+    extraAttributes?: Record<string, unknown>
   ): Effect.Effect<A, AiuError.AiuError> => {
     const candidates = [model, ...(options.fallbacks ?? [])]
     const spanOptions = (resolved: ResolvedModel) => ({
       kind: "client" as const,
       captureStackTrace: false,
       ...(parent !== undefined ? { parent } : {}),
-      attributes: { ...resolvedAttributes(resolved), ...requestAttributes }
+      attributes: { ...resolvedAttributes(resolved), ...extraAttributes }
     })
     const loop = (index: number): Effect.Effect<A, AiuError.AiuError> =>
       Effect.gen(function* () {
@@ -685,10 +685,10 @@ export const make = (deps: Deps, options: Options): Service => {
   const defaults = options.defaults
 
   // Spans without a captured stack (`Effect.fn` and a default span take two `new Error()` per call,
-  // more CPU than the rest of the span): the span names say where they come from.
-  // With chat middleware the call's span is put in the fiber's context, so the middleware's own
-  // spans nest under it; without, only the attempts need it and name it as their parent (putting
-  // a span in the context is 25 of its 36 run-loop steps).
+  // more CPU than the rest of the span): the span names say where they come from. With chat
+  // middleware the call's span is put in the fiber's context, so the middleware's own spans nest
+  // under it; without, only the attempts need it and name it as their parent (putting a span in
+  // the context is 25 of its 36 run-loop steps).
   const chatMiddleware = middleware.some((m) => m.chat !== undefined)
   const chat = (request: ChatRequest, callOptions?: CallOptions) => {
     const context: Middleware.Context = { operation: "chat", options: merge(defaults, callOptions) }

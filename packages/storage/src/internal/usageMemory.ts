@@ -8,7 +8,7 @@ import { aggregate, totals } from "./usageAggregate.js"
  * @internal
  */
 export const make = (capacity: number = 100_000): Service => {
-  const limit = Math.max(1, Math.floor(capacity))
+  const maxRecords = Math.max(1, Math.floor(capacity))
   const records = new Map<string, UsageRecord>()
   let written = 0
   return {
@@ -18,7 +18,7 @@ export const make = (capacity: number = 100_000): Service => {
         if (records.has(record.id)) return
         records.set(record.id, record)
         written++
-        if (records.size > limit) records.delete(records.keys().next().value!)
+        if (records.size > maxRecords) records.delete(records.keys().next().value!)
       }),
     flush: Effect.void,
     aggregate: (options) => Effect.sync(() => aggregate([...records.values()], options)),
