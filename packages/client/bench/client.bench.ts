@@ -368,7 +368,7 @@ const makeClients = async (url: string, dbFile: string) => {
     // decoder, one read loop), each event's JSON parsed as the fetch client does, consumed with
     // `Stream.runFold` — no adapter, no client. Running a stream is Effect's own work: in effect
     // 3.22 `Stream.runFold` over `Stream.make(1, 2, 3)` takes ~620 fiber run-loop steps (fork,
-    // scopes, channel executor), more than an aiu chat call's ~230.
+    // scopes, channel executor), about three times an aiu chat call's ~196.
     "transport only": async (s) => {
       const transport = await transportService
       return Effect.runPromise(
