@@ -170,3 +170,37 @@ describe("Anthropic over loopback with a RateLimit service", () => {
     }).pipe(Effect.scoped)
   )
 })
+
+describe("Anthropic over loopback without a RateLimit service", () => {
+  it.effect("a 429 without retry-after is retried when its exhausted bucket resets, not on the backoff", () =>
+    Effect.gen(function* () {
+      const server = yield* FakeProviderServer.make()
+      const transport = yield* NodeHttpTransport.make()
+      const provider = yield* AnthropicProvider.make({
+        id: "anthropic",
+        baseUrl: `${server.url}/v1`,
+        apiKey
+      }).pipe(Effect.provideService(HttpTransport.HttpTransport, transport))
+      const chat = provider.chat({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "Hi" }] })
+      // The bucket's reset is absolute: measured against the response's own date header.
+      const now = yield* Clock.currentTimeMillis
+      const limited = FakeAnthropic.error(429, "rate_limit_error", "requests per minute", {
+        date: new Date(now).toUTCString(),
+        "anthropic-ratelimit-requests-limit": "50",
+        "anthropic-ratelimit-requests-remaining": "0",
+        "anthropic-ratelimit-requests-reset": new Date(now + 7_000).toISOString().replace(".000Z", "Z")
+      })
+      server.script("POST", "/v1/messages", [
+        limited,
+        FakeAnthropic.message({ content: [{ type: "text", text: "Hello" }] })
+      ])
+      const response = yield* heldFor(
+        chat,
+        7_000,
+        Effect.sync(() => assert.strictEqual(server.requests.length, 1, "not retried before the reset"))
+      )
+      assert.strictEqual(response.text, "Hello")
+      assert.strictEqual(server.requests.length, 2)
+    }).pipe(Effect.scoped)
+  )
+})
