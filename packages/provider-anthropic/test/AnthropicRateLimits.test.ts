@@ -105,34 +105,38 @@ describe("AnthropicRateLimits", () => {
 // Over loopback: what the headers say holds the next call back
 // -----------------------------------------------------------------------------
 
+/** Server, transport (with a `RateLimit` service of no client limits when `maxWait` is given) and a chat. */
+const setup = (maxWait?: Duration.DurationInput) =>
+  Effect.gen(function* () {
+    const server = yield* FakeProviderServer.make()
+    const transport = yield* maxWait === undefined
+      ? NodeHttpTransport.make()
+      : NodeHttpTransport.make().pipe(Effect.provide(RateLimit.layerMemory({ limits: {}, maxWait })))
+    const provider = yield* AnthropicProvider.make({
+      id: "anthropic",
+      baseUrl: `${server.url}/v1`,
+      apiKey
+    }).pipe(Effect.provideService(HttpTransport.HttpTransport, transport))
+    const chat = provider.chat({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "Hi" }] })
+    return { server, chat }
+  })
+
+const ok = FakeAnthropic.message({ content: [{ type: "text", text: "Hello" }] })
+
+/** Headers saying the request bucket is empty until `resetInMs` after `now`. */
+const emptyBucket = (now: number, resetInMs: number) => ({
+  "anthropic-ratelimit-requests-limit": "50",
+  "anthropic-ratelimit-requests-remaining": "0",
+  "anthropic-ratelimit-requests-reset": new Date(now + resetInMs).toISOString().replace(".000Z", "Z")
+})
+
 describe("Anthropic over loopback with a RateLimit service", () => {
   // No client limits at all: only what Anthropic's headers say holds calls back.
-  const setup = (maxWait: Duration.DurationInput) =>
-    Effect.gen(function* () {
-      const server = yield* FakeProviderServer.make()
-      const transport = yield* NodeHttpTransport.make().pipe(
-        Effect.provide(RateLimit.layerMemory({ limits: {}, maxWait }))
-      )
-      const provider = yield* AnthropicProvider.make({
-        id: "anthropic",
-        baseUrl: `${server.url}/v1`,
-        apiKey
-      }).pipe(Effect.provideService(HttpTransport.HttpTransport, transport))
-      const chat = provider.chat({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "Hi" }] })
-      return { server, chat }
-    })
-
-  const ok = FakeAnthropic.message({ content: [{ type: "text", text: "Hello" }] })
   /** A 200 whose headers say the request bucket is empty until `resetInMs` from the TestClock's now. */
   const exhausted = (resetInMs: number) =>
     Effect.map(Clock.currentTimeMillis, (now) => ({
       ...ok,
-      headers: {
-        ...ok.headers,
-        "anthropic-ratelimit-requests-limit": "50",
-        "anthropic-ratelimit-requests-remaining": "0",
-        "anthropic-ratelimit-requests-reset": new Date(now + resetInMs).toISOString().replace(".000Z", "Z")
-      }
+      headers: { ...ok.headers, ...emptyBucket(now, resetInMs) }
     }))
 
   it.effect("an emptied request bucket holds the next chat until its reset (TestClock)", () =>
@@ -174,26 +178,14 @@ describe("Anthropic over loopback with a RateLimit service", () => {
 describe("Anthropic over loopback without a RateLimit service", () => {
   it.effect("a 429 without retry-after is retried when its exhausted bucket resets, not on the backoff", () =>
     Effect.gen(function* () {
-      const server = yield* FakeProviderServer.make()
-      const transport = yield* NodeHttpTransport.make()
-      const provider = yield* AnthropicProvider.make({
-        id: "anthropic",
-        baseUrl: `${server.url}/v1`,
-        apiKey
-      }).pipe(Effect.provideService(HttpTransport.HttpTransport, transport))
-      const chat = provider.chat({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "Hi" }] })
+      const { server, chat } = yield* setup()
       // The bucket's reset is absolute: measured against the response's own date header.
       const now = yield* Clock.currentTimeMillis
       const limited = FakeAnthropic.error(429, "rate_limit_error", "requests per minute", {
         date: new Date(now).toUTCString(),
-        "anthropic-ratelimit-requests-limit": "50",
-        "anthropic-ratelimit-requests-remaining": "0",
-        "anthropic-ratelimit-requests-reset": new Date(now + 7_000).toISOString().replace(".000Z", "Z")
+        ...emptyBucket(now, 7_000)
       })
-      server.script("POST", "/v1/messages", [
-        limited,
-        FakeAnthropic.message({ content: [{ type: "text", text: "Hello" }] })
-      ])
+      server.script("POST", "/v1/messages", [limited, ok])
       const response = yield* heldFor(
         chat,
         7_000,
