@@ -34,10 +34,6 @@ export const fetchClientLayer = FetchHttpClient.layer
 
 const requestIdHeaders = ["x-request-id", "request-id", "apim-request-id", "x-goog-request-id", "x-amzn-requestid"]
 
-/** The wait an adapter's error mapper put on the error (`retryAfter`), in milliseconds. */
-const mappedRetryAfterMs = (error: AiuError.ProviderFailure): number | undefined =>
-  "retryAfter" in error && error.retryAfter !== undefined ? Duration.toMillis(error.retryAfter) : undefined
-
 /** The values of the request's credential headers (without a `Bearer ` prefix). */
 const credentialsOf = (req: HttpRequest): Array<string> => {
   const out: Array<string> = []
@@ -231,7 +227,8 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
         // A wait the adapter read from the response itself (Anthropic's exhausted bucket's reset,
         // when no retry-after came) is the server's wait too: the retry waits for it rather than
         // spending a request on the backoff.
-        const delayMs = retryAfterMs ?? mappedRetryAfterMs(error)
+        const mapped = AiuError.retryAfter(error)
+        const delayMs = retryAfterMs ?? (mapped !== undefined ? Duration.toMillis(mapped) : undefined)
         return Effect.fail(
           RetryPolicy.applyCeiling(RetryPolicy.classify(error, res.status, parseShouldRetry(headers), delayMs), s.retry)
         )
