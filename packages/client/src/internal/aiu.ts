@@ -58,6 +58,7 @@ interface Attempt {
   readonly callOptions: CoreCallOptions.CallOptions
   readonly startNanos: bigint
   readonly startMillis: number
+  /** What the preparation learned, for the attempt's span (see `resolvedAttributes`). */
   readonly attributes: Record<string, unknown>
 }
 
@@ -128,11 +129,13 @@ export const scrubError = <E extends AiuError.AiuError>(error: E, apiKey: Redact
   }
 }
 
-/** What an attempt's span says from its start, before the preparation adds the rest. */
-const resolvedAttributes = (resolved: ResolvedModel): Record<string, unknown> => ({
+/** What an attempt's span says from its start; the preparation adds the rest (`Attempt.attributes`). */
+const resolvedAttributes = (resolved: ResolvedModel, operation: Operation, index: number): Record<string, unknown> => ({
   [GenAi.Attr.providerName]: resolved.provider,
+  [GenAi.Attr.operationName]: GenAi.operationName(operation),
   [GenAi.Attr.requestModel]: resolved.model,
-  [GenAi.Attr.modelId]: resolved.modelId
+  [GenAi.Attr.modelId]: resolved.modelId,
+  [GenAi.Attr.attempt]: index + 1
 })
 
 const requestAttributes = (request: ChatRequest): Record<string, unknown> => {
@@ -265,12 +268,7 @@ export const make = (deps: Deps, options: Options): Service => {
         startMillis,
         attributes: {
           [GenAi.Attr.system]: entry.descriptor.type,
-          [GenAi.Attr.providerName]: resolved.provider,
-          [GenAi.Attr.operationName]: GenAi.operationName(operation),
-          [GenAi.Attr.requestModel]: resolved.model,
-          [GenAi.Attr.modelId]: resolved.modelId,
           [GenAi.Attr.keyAlias]: keyAlias,
-          [GenAi.Attr.attempt]: index + 1,
           [GenAi.Attr.requestId]: id
         }
       }
@@ -442,11 +440,11 @@ export const make = (deps: Deps, options: Options): Service => {
     extraAttributes?: Record<string, unknown>
   ): Effect.Effect<A, AiuError.AiuError> => {
     const candidates = [model, ...(options.fallbacks ?? [])]
-    const spanOptions = (resolved: ResolvedModel) => ({
+    const spanOptions = (resolved: ResolvedModel, index: number) => ({
       kind: "client" as const,
       captureStackTrace: false,
       ...(parent !== undefined ? { parent } : {}),
-      attributes: { ...resolvedAttributes(resolved), ...extraAttributes }
+      attributes: { ...resolvedAttributes(resolved, operation, index), ...extraAttributes }
     })
     const loop = (index: number): Effect.Effect<A, AiuError.AiuError> =>
       Effect.gen(function* () {
@@ -455,7 +453,7 @@ export const make = (deps: Deps, options: Options): Service => {
         // A failure before the provider is called (policy, budget, key) ends the call: no fallback.
         let prepared = false
         const result = yield* Effect.either(
-          Effect.useSpan(`Aiu.${operation}.attempt`, spanOptions(resolved), (span) =>
+          Effect.useSpan(`Aiu.${operation}.attempt`, spanOptions(resolved, index), (span) =>
             Effect.flatMap(prepare(resolved, index, operation, options), (attempt) => {
               prepared = true
               for (const key in attempt.attributes) span.attribute(key, attempt.attributes[key])
@@ -549,7 +547,7 @@ export const make = (deps: Deps, options: Options): Service => {
       const span = yield* Effect.makeSpanScoped("Aiu.stream.attempt", {
         kind: "client",
         parent,
-        attributes: { ...resolvedAttributes(resolved), ...requestAttributes(request) },
+        attributes: { ...resolvedAttributes(resolved, "stream", index), ...requestAttributes(request) },
         captureStackTrace: false
       })
       const attempt = yield* prepare(resolved, index, "stream", options)
