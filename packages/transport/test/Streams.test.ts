@@ -1,7 +1,9 @@
 import { Faults, FakeProviderServer } from "@aiu/testing"
 import * as NodeHttpTransport from "@aiu/transport/NodeHttpTransport"
 import { assert, describe, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -84,6 +86,30 @@ describe("streams", () => {
       const nd = yield* collect(transport.ndjson(req("/nd")))
       assert.strictEqual(nd.exit._tag, "Success")
       assert.deepStrictEqual(nd.got, [{ t: text }, { t: text }])
+    }).pipe(Effect.scoped)
+  )
+
+  // A wait has no canceler (see eventStream.ts): what arrives after an interrupted wait is parked,
+  // not handed to the dead resume and lost.
+  it.live("a pull interrupted while waiting loses nothing: the next pull gets what arrived meanwhile", () =>
+    Effect.gen(function* () {
+      const { server, transport, req } = yield* setup()
+      server.route("POST", "/slow", {
+        status: 200,
+        headers: { "content-type": "text/event-stream" },
+        body: [event("a"), event("b"), event("c")],
+        chunkDelayMs: 150
+      })
+      const response = yield* transport.sse(req("/slow"))
+      const pull = yield* Stream.toPull(response.events)
+      const data = (chunk: Chunk.Chunk<{ readonly data: string }>) => Chunk.toReadonlyArray(chunk).map((e) => e.data)
+      assert.deepStrictEqual(data(yield* pull), ["a"])
+      // Interrupted while waiting for "b" (due ~150 ms after "a"), then idle while it arrives.
+      assert.isTrue(Option.isNone(yield* Effect.timeoutOption(pull, "20 millis")))
+      yield* Effect.sleep("250 millis")
+      assert.deepStrictEqual(data(yield* pull), ["b"])
+      assert.deepStrictEqual(data(yield* pull), ["c"])
+      assert.deepStrictEqual(yield* Effect.flip(pull), Option.none())
     }).pipe(Effect.scoped)
   )
 

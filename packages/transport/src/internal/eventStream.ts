@@ -169,14 +169,29 @@ export function make<A, B, E>(
     // and is promoted. So a wait allocates nothing of its own, and the deadline timer is re-armed
     // only when it fires (deadlines only move later: a timer armed for an earlier wait fires
     // early, sees the wait's real deadline and re-arms for it).
+    //
+    // A wait has no canceler: `Effect.async` with one wraps the wait in `onInterrupt` (about
+    // seven run-loop steps per read, and their closures live as long as the wait: measured, a
+    // third of a read's steps). Without one, an interrupted wait leaves `resumeWait` pointing at
+    // a resume Effect ignores, so what a wake hands it must not be lost: it is parked in
+    // `pending` and the resume only says "take it"; a later pull takes it if the resume was dead.
+    // (Until then the dead wait's deadline still runs: silence from the provider past `idle`
+    // fails the stream whether or not anyone is pulling.)
     let resumeWait: ((r: Pull<A | B, F>) => void) | undefined
+    let pending: Pull<A | B, F> | undefined
     let waitStart = 0
     let timer: Timer | undefined
 
+    const takePending: Pull<A | B, F> = Effect.suspend(() => {
+      const r = pending ?? pull
+      pending = undefined
+      return r
+    })
     const settle = (r: Pull<A | B, F>) => {
       const resume = resumeWait
       resumeWait = undefined
-      resume?.(r)
+      pending = r
+      resume?.(takePending)
     }
     const armFor = (d: { at: number }) => {
       timer = deadlines.at(d.at, onDeadline)
@@ -196,9 +211,6 @@ export function make<A, B, E>(
       if (r !== undefined) settle(r)
       else reader.wait(wake)
     }
-    const stopWaiting = Effect.sync(() => {
-      resumeWait = undefined
-    })
     const wait: Pull<A | B, F> = Effect.async<Chunk.Chunk<A | B> | undefined, F>((resume) => {
       waitStart = deadlines.now()
       resumeWait = resume
@@ -207,12 +219,17 @@ export function make<A, B, E>(
         if (d !== undefined) armFor(d)
       }
       reader.wait(wake)
-      return stopWaiting
     })
 
-    const pull: Pull<A | B, F> = Effect.suspend(() => step() ?? wait)
+    const pull: Pull<A | B, F> = Effect.suspend(() => {
+      if (pending === undefined) return step() ?? wait
+      const r = pending
+      pending = undefined
+      return r
+    })
     const release = Effect.sync(() => {
       resumeWait = undefined
+      pending = undefined
       if (timer !== undefined) deadlines.cancel(timer)
       timer = undefined
       o.close()
