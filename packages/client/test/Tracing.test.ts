@@ -1,6 +1,7 @@
 import * as Aiu from "@aiu/client/Aiu"
 import * as Middleware from "@aiu/client/Middleware"
 import * as Message from "@aiu/core/Message"
+import * as Provider from "@aiu/core/Provider"
 import { RateLimited } from "@aiu/core/AiuError"
 import * as GenAi from "@aiu/observability/GenAi"
 import * as Tracing from "@aiu/observability/Tracing"
@@ -10,6 +11,8 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-tr
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Stream from "effect/Stream"
 
 const request = { model: "a:test-model", messages: [Message.user("secret plans")], temperature: 0.2 }
@@ -131,6 +134,45 @@ describe("spans", () => {
       Effect.provide(
         Layer.merge(
           TestLayers.layer({ providers: [a, b], aiu: { policy: { deny: ["a:*"] } } }),
+          Tracing.layer({ spanProcessor: new SimpleSpanProcessor(exporter) })
+        )
+      )
+    )
+  })
+  it.effect("the preparation and the provider's opening nest under the attempt span, for chat and stream", () => {
+    const exporter = new InMemorySpanExporter()
+    const a = TestProvider.make({ id: "a" })
+    // An adapter with spans of its own while it opens a request.
+    const spanned: Provider.Service = {
+      ...a.provider,
+      chat: (request, options) => Effect.withSpan(a.provider.chat(request, options), "adapter.chat"),
+      openChatStream: (request, options, onChunk) =>
+        Effect.withSpan(Provider.openChatStream(a.provider, request, options, onChunk), "adapter.open")
+    }
+    // Not in the registry: the preparation logs that no price is known, an event on the span in
+    // the fiber's context when it runs.
+    const unknown = { ...request, model: "a:unlisted-model" }
+    return Effect.gen(function* () {
+      yield* Aiu.chat(unknown)
+      yield* Aiu.chatStream(unknown).pipe(Stream.runDrain)
+      const spans = exporter.getFinishedSpans()
+      for (const [name, adapter] of [
+        ["Aiu.chat.attempt", "adapter.chat"],
+        ["Aiu.stream.attempt", "adapter.open"]
+      ] as const) {
+        const attempt = spans.find((s) => s.name === name)!
+        const inner = spans.find((s) => s.name === adapter)!
+        assert.strictEqual(inner.parentSpanContext?.spanId, attempt.spanContext().spanId, adapter)
+        assert.isTrue(
+          attempt.events.some((e) => e.name.includes("aiu model not in registry; no price known")),
+          `${name} events: ${attempt.events.map((e) => e.name).join(", ")}`
+        )
+      }
+    }).pipe(
+      Logger.withMinimumLogLevel(LogLevel.Debug),
+      Effect.provide(
+        Layer.merge(
+          TestLayers.layer({ providers: [{ provider: spanned }] }),
           Tracing.layer({ spanProcessor: new SimpleSpanProcessor(exporter) })
         )
       )

@@ -21,11 +21,24 @@ import * as Stream from "effect/Stream"
  */
 export const unwrapScoped = <A, E, R, E2, R2>(
   effect: Effect.Effect<Stream.Stream<A, E, R>, E2, R2>
-): Stream.Stream<A, E | E2, R | Exclude<R2, Scope.Scope>> =>
+): Stream.Stream<A, E | E2, R | Exclude<R2, Scope.Scope>> => unwrapScopedWith((scope) => Scope.extend(effect, scope))
+
+/**
+ * `unwrapScoped` with the scope handed to `f` rather than put in the fiber's context: providing a
+ * service is a context swap (about 25 run-loop steps and their allocations), which a caller that
+ * adds its finalizers with `Scope.addFinalizerExit` and already provides a context of its own
+ * further in does not need twice.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const unwrapScopedWith = <A, E, R, E2, R2>(
+  f: (scope: Scope.Scope) => Effect.Effect<Stream.Stream<A, E, R>, E2, R2>
+): Stream.Stream<A, E | E2, R | R2> =>
   Stream.fromChannel(
     Channel.acquireUseRelease(
       Scope.make(),
-      (scope) => Channel.unwrap(Effect.map(Scope.extend(effect, scope), Stream.toChannel)),
+      (scope) => Channel.unwrap(Effect.map(f(scope), Stream.toChannel)),
       (scope, exit) => Scope.close(scope, exit)
     )
   )

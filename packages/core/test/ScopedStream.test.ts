@@ -5,6 +5,7 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 
 /** A stream opened in a scope, with a log of when its resource opens and closes and how. */
@@ -88,6 +89,29 @@ describe("ScopedStream.unwrapScoped", () => {
       yield* Deferred.await(opening)
       yield* Fiber.interrupt(fiber)
       assert.deepStrictEqual(log, ["open", "close after failure"])
+    })
+  )
+})
+
+describe("ScopedStream.unwrapScopedWith", () => {
+  it.effect("hands the scope to the opening: what is added to it closes with the stream, with its exit", () =>
+    Effect.gen(function* () {
+      const log: Array<string> = []
+      const make = (inner: Stream.Stream<number, string>) =>
+        ScopedStream.unwrapScopedWith((scope) =>
+          Effect.as(
+            Scope.addFinalizerExit(scope, (exit) =>
+              Effect.sync(() => log.push(Exit.isSuccess(exit) ? "close" : "close after failure"))
+            ),
+            inner.pipe(Stream.ensuring(Effect.sync(() => log.push("inner done"))))
+          )
+        )
+      const out = yield* Stream.runCollect(make(Stream.make(1, 2)))
+      assert.deepStrictEqual(Chunk.toReadonlyArray(out), [1, 2])
+      assert.deepStrictEqual(log, ["inner done", "close"])
+      log.length = 0
+      assert.strictEqual(yield* Effect.flip(Stream.runCollect(make(Stream.fail("broken")))), "broken")
+      assert.deepStrictEqual(log, ["inner done", "close after failure"])
     })
   )
 })

@@ -23,7 +23,7 @@ import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import type { Options, ResolvedModel, Service } from "../Aiu.js"
@@ -128,6 +128,27 @@ export const scrubError = <E extends AiuError.AiuError>(error: E, apiKey: Redact
     }) as unknown as E
   }
 }
+
+/**
+ * `Effect.makeSpanScoped` with the scope given rather than read from the context, so a stream's
+ * scope need not be provided (a context swap) just for its spans. Ends as `makeSpanScoped`'s does:
+ * with the scope's exit, at the clock's time unless tracer timing is off.
+ */
+const makeSpanIn = (scope: Scope.Scope, name: string, options: Tracer.SpanOptions): Effect.Effect<Tracer.Span> =>
+  Effect.flatMap(Effect.makeSpan(name, options), (span) =>
+    Effect.as(
+      Scope.addFinalizerExit(scope, (exit) =>
+        Effect.flatMap(FiberRef.get(FiberRef.currentTracerTimingEnabled), (timing) =>
+          Effect.clockWith((clock) =>
+            Effect.sync(() => {
+              if (span.status._tag !== "Ended") span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
+            })
+          )
+        )
+      ),
+      span
+    )
+  )
 
 /** What an attempt's span says from its start; the preparation adds the rest (`Attempt.attributes`). */
 const resolvedAttributes = (resolved: ResolvedModel, operation: Operation, index: number): Record<string, unknown> => ({
@@ -528,10 +549,11 @@ export const make = (deps: Deps, options: Options): Service => {
   const coreChat = (request: ChatRequest, context: Middleware.Context) => coreChatUnder(request, context, undefined)
 
   /**
-   * Opens one streaming attempt, instrumented, in the caller's scope (its span ends with it);
+   * Opens one streaming attempt, instrumented, in `scope` (its span ends with it);
    * `state.delivered` tells the fallback logic whether output went out.
    */
   const openAttempt = (
+    scope: Scope.Scope,
     request: ChatRequest,
     resolved: ResolvedModel,
     index: number,
@@ -540,16 +562,38 @@ export const make = (deps: Deps, options: Options): Service => {
     state: { delivered: number },
     hasNext: boolean,
     capture: boolean
-  ): Effect.Effect<Stream.Stream<StreamChunk, AiuError.AiuError>, AiuError.AiuError, Scope.Scope> =>
-    Effect.gen(function* () {
+  ): Effect.Effect<Stream.Stream<StreamChunk, AiuError.AiuError>, AiuError.AiuError> =>
+    Effect.flatMap(
       // Opened before the preparation, as a chat attempt's: a refusal (policy, budget, key) is a
       // failed attempt span, ended with the scope.
-      const span = yield* Effect.makeSpanScoped("Aiu.stream.attempt", {
+      makeSpanIn(scope, "Aiu.stream.attempt", {
         kind: "client",
         parent,
         attributes: { ...resolvedAttributes(resolved, "stream", index), ...requestAttributes(request) },
         captureStackTrace: false
-      })
+      }),
+      (span) =>
+        // One context for the preparation and the provider's opening: the scope the provider
+        // opens its response in, and the attempt span as the parent of their spans (a key read
+        // from storage, a budget query, an adapter's own spans). One swap, not one per service.
+        Effect.provide(
+          attemptUnder(span, request, resolved, index, options, state, hasNext, capture),
+          Context.make(Tracer.ParentSpan, span).pipe(Context.add(Scope.Scope, scope))
+        )
+    )
+
+  /** The attempt, in its span, with the scope and the span in the context. */
+  const attemptUnder = (
+    span: Tracer.Span,
+    request: ChatRequest,
+    resolved: ResolvedModel,
+    index: number,
+    options: CallOptions,
+    state: { delivered: number },
+    hasNext: boolean,
+    capture: boolean
+  ): Effect.Effect<Stream.Stream<StreamChunk, AiuError.AiuError>, AiuError.AiuError, Scope.Scope> =>
+    Effect.gen(function* () {
       const attempt = yield* prepare(resolved, index, "stream", options)
       for (const key in attempt.attributes) span.attribute(key, attempt.attributes[key])
       if (capture) span.attribute(GenAi.Attr.prompt, contentOf(request))
@@ -607,15 +651,14 @@ export const make = (deps: Deps, options: Options): Service => {
         return error
       }
       const provider = attempt.entry.provider
-      // Opened in this scope: the provider's spans nest under the attempt's. A refusal or an
-      // interruption while opening is recorded here, anything later by the stream's finalizer.
+      // Opened in the attempt's scope. A refusal or an interruption while opening is recorded
+      // here, anything later by the stream's finalizer.
       const opened = yield* Provider.openChatStream(
         provider,
         { ...request, model: resolved.model },
         attempt.callOptions,
         onChunk
       ).pipe(
-        Effect.withParentSpan(span),
         Effect.mapError(onFailure),
         Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.suspend(record)))
       )
@@ -634,9 +677,9 @@ export const make = (deps: Deps, options: Options): Service => {
           Effect.suspend(record)
         )
       )
-      // A provider without `openChatStream` sends its request when the stream runs: its spans
-      // get the attempt's as parent through the stream's context (replacing the context is a
-      // cheap channel step; `Stream.provideService` would be a flatMap stage).
+      // A provider without `openChatStream` sends its request when the stream runs, outside this
+      // context: its spans get the attempt's as parent through the stream's context (replacing
+      // the context is a cheap channel step; `Stream.provideService` would be a flatMap stage).
       return provider.openChatStream !== undefined
         ? watched
         : Stream.provideContext(watched, Context.add(yield* Effect.context<never>(), Tracer.ParentSpan, span))
@@ -646,12 +689,13 @@ export const make = (deps: Deps, options: Options): Service => {
     request: ChatRequest,
     context: Middleware.Context
   ): Stream.Stream<StreamChunk, AiuError.AiuError> =>
-    ScopedStream.unwrapScoped(
+    // The scope is handed down, not provided: the attempt provides it with its span, in one swap.
+    ScopedStream.unwrapScopedWith((scope) =>
       Effect.gen(function* () {
         const capture = yield* GenAi.CaptureContent
         const options = context.options
         const candidates = [request.model, ...(options.fallbacks ?? [])]
-        const outer = yield* Effect.makeSpanScoped("Aiu.chatStream", {
+        const outer = yield* makeSpanIn(scope, "Aiu.chatStream", {
           kind: "client",
           attributes: { [GenAi.Attr.modelId]: request.model, [GenAi.Attr.operationName]: "chat" },
           captureStackTrace: false
@@ -660,12 +704,22 @@ export const make = (deps: Deps, options: Options): Service => {
         // Without fallbacks the only attempt opens in this scope: no stream stages of its own.
         if (candidates.length === 1) {
           const resolved = yield* resolve(request.model)
-          return yield* openAttempt(request, resolved, 0, options, outer, state, false, capture)
+          return yield* openAttempt(scope, request, resolved, 0, options, outer, state, false, capture)
         }
         const attemptAt = (index: number): Stream.Stream<StreamChunk, AiuError.AiuError> =>
-          ScopedStream.unwrapScoped(
+          ScopedStream.unwrapScopedWith((attemptScope) =>
             Effect.flatMap(resolve(candidates[index]!), (resolved) =>
-              openAttempt(request, resolved, index, options, outer, state, index + 1 < candidates.length, capture)
+              openAttempt(
+                attemptScope,
+                request,
+                resolved,
+                index,
+                options,
+                outer,
+                state,
+                index + 1 < candidates.length,
+                capture
+              )
             )
           ).pipe(
             Stream.catchAll((e) =>
