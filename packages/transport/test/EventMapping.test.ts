@@ -95,34 +95,66 @@ const cases: ReadonlyArray<{
   }
 ]
 
+/** A case's reads as a stream of events; a stalled server never ends after them. */
+const eventsOf = (c: (typeof cases)[number]) => {
+  let pulledAfter = false
+  const events = Stream.fromChunks(
+    ...c.reads.map((read) =>
+      Chunk.fromIterable(read.map((data): SseEvent => ({ data, event: undefined, id: undefined })))
+    )
+  ).pipe(
+    // Pulling past the reads of a stalled server is a defect of the mapping.
+    Stream.concat(
+      c.stall === true
+        ? Stream.fromEffect(
+            Effect.sync(() => {
+              pulledAfter = true
+            })
+          ).pipe(Stream.zipRight(Stream.never))
+        : Stream.empty
+    )
+  )
+  return { events, pulledAfter: () => pulledAfter }
+}
+
 describe("event mapping", () => {
   describe("over any stream (EventMapping.mapEvents)", () => {
     for (const c of cases) {
       it.effect(c.name, () =>
         Effect.gen(function* () {
           const { mapper, ends } = makeMapper()
-          let pulledAfter = false
-          const events = Stream.fromChunks(
-            ...c.reads.map((read) =>
-              Chunk.fromIterable(read.map((data): SseEvent => ({ data, event: undefined, id: undefined })))
-            )
-          ).pipe(
-            // A stalled server: never ends; pulling past the reads is a defect of the mapping.
-            Stream.concat(
-              c.stall === true
-                ? Stream.fromEffect(
-                    Effect.sync(() => {
-                      pulledAfter = true
-                    })
-                  ).pipe(Stream.zipRight(Stream.never))
-                : Stream.empty
-            )
-          )
+          const { events, pulledAfter } = eventsOf(c)
           const r = yield* run(EventMapping.mapEvents(events, mapper))
           assert.deepStrictEqual(r.got, c.got)
           assert.strictEqual(r.failure instanceof Refused ? r.failure.reason : undefined, c.failure)
-          assert.isFalse(pulledAfter)
+          assert.isFalse(pulledAfter())
           assert.isAtMost(ends(), 1)
+        })
+      )
+    }
+  })
+
+  describe("watched (EventMapping.watched): the watcher sees each output, in order, before it goes out", () => {
+    for (const c of cases) {
+      it.effect(c.name, () =>
+        Effect.gen(function* () {
+          const { mapper } = makeMapper()
+          const seen: Array<string> = []
+          let seenFirst = true
+          const got: Array<string> = []
+          const watched = EventMapping.watched(mapper, (s) => seen.push(s))
+          const exit = yield* Effect.exit(
+            Stream.runForEach(EventMapping.mapEvents(eventsOf(c).events, watched), (s) =>
+              Effect.sync(() => {
+                if (seen[got.length] !== s) seenFirst = false
+                got.push(s)
+              })
+            )
+          )
+          assert.deepStrictEqual(got, c.got)
+          assert.deepStrictEqual(seen, c.got)
+          assert.isTrue(seenFirst)
+          assert.strictEqual(Exit.isSuccess(exit), c.failure === undefined)
         })
       )
     }

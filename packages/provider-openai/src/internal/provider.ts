@@ -10,7 +10,7 @@ import type { EmbedRequest, EmbedResponse } from "@aiu/core/Embedding"
 import type { ImageRequest } from "@aiu/core/Image"
 import * as Provider from "@aiu/core/Provider"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
-import type * as EventMapping from "@aiu/transport/EventMapping"
+import * as EventMapping from "@aiu/transport/EventMapping"
 import * as HttpTransport from "@aiu/transport/HttpTransport"
 import type { SseEvent } from "@aiu/transport/Sse"
 import * as Effect from "effect/Effect"
@@ -57,21 +57,28 @@ const chunksOf = (
 ): Stream.Stream<StreamChunk, AiuError.ProviderFailure> => {
   const requestId = r.requestId
   let headSent = requestId === undefined
-  const around = (out: Array<StreamChunk>, f: () => AiuError.ProviderFailure | undefined) => {
-    const from = out.length
-    if (!headSent) {
-      headSent = true
-      out.push({ type: "metadata", requestId: requestId! })
-    }
-    const failure = f()
-    if (onChunk !== undefined) for (let i = from; i < out.length; i++) onChunk(out[i]!)
-    return failure
+  const head = (out: Array<StreamChunk>) => {
+    if (headSent) return
+    headSent = true
+    out.push({ type: "metadata", requestId: requestId! })
   }
-  return HttpTransport.mapEvents(r, {
-    event: (event, out) => around(out, () => mapper.event(event, out)),
-    end: (out) => around(out, () => mapper.end(out)),
-    ...(mapper.done !== undefined ? { done: mapper.done } : {})
-  })
+  return HttpTransport.mapEvents(
+    r,
+    EventMapping.watched(
+      {
+        event: (event, out) => {
+          head(out)
+          return mapper.event(event, out)
+        },
+        end: (out) => {
+          head(out)
+          return mapper.end(out)
+        },
+        ...(mapper.done !== undefined ? { done: mapper.done } : {})
+      },
+      onChunk
+    )
+  )
 }
 
 export const make = (o: ServiceOptions): Provider.Service => {
