@@ -14,7 +14,6 @@ import type { HttpTransport } from "@aiu/transport/HttpTransport"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Stream from "effect/Stream"
 import * as AnthropicClient from "./AnthropicClient.js"
 import { decodeProviderOptions } from "./AnthropicConfig.js"
 import { toModelInfo } from "./internal/models.js"
@@ -56,14 +55,14 @@ export const fromClient = (client: AnthropicClient.Service): Provider.Service =>
       })
     })
 
-  const chatStream: Provider.Service["chatStream"] = (request, options) =>
+  // Opened in the caller's scope (`Provider.make` derives `chatStream`): a client watching every
+  // chunk (`onChunk`) does it in the transport's read loop, not in a stream stage.
+  const openChatStream: Provider.Service["openChatStream"] = (request, options, onChunk) =>
     Either.match(prepare(request), {
-      onLeft: (error) => Stream.fail(error),
+      onLeft: (error) => Effect.fail(error),
       onRight: (mapped) =>
-        Stream.unwrapScoped(
-          Effect.map(client.messagesStream(mapped.body, { options, beta: mapped.beta }), (response) =>
-            toStreamChunks(response, { provider, requestId: response.requestId, jsonTool: mapped.jsonTool })
-          )
+        Effect.map(client.messagesStream(mapped.body, { options, beta: mapped.beta }), (response) =>
+          toStreamChunks(response, { provider, requestId: response.requestId, jsonTool: mapped.jsonTool }, onChunk)
         )
     })
 
@@ -88,7 +87,7 @@ export const fromClient = (client: AnthropicClient.Service): Provider.Service =>
     name: "Anthropic",
     features: { tools: true, structuredOutput: true, reasoning: true, imageInput: true },
     chat,
-    chatStream,
+    openChatStream,
     listModels
   })
 }

@@ -15,7 +15,6 @@ import type { HttpTransport } from "@aiu/transport/HttpTransport"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Stream from "effect/Stream"
 import * as GoogleClient from "./GoogleClient.js"
 import { decodeProviderOptions, MAX_EMBED_BATCH } from "./GoogleConfig.js"
 import { toModelInfo } from "./internal/models.js"
@@ -57,14 +56,14 @@ export const fromClient = (client: GoogleClient.Service): Provider.Service => {
       })
     })
 
-  const chatStream: Provider.Service["chatStream"] = (request, options) =>
+  // Opened in the caller's scope (`Provider.make` derives `chatStream`): a client watching every
+  // chunk (`onChunk`) does it in the transport's read loop, not in a stream stage.
+  const openChatStream: Provider.Service["openChatStream"] = (request, options, onChunk) =>
     Either.match(prepare(request), {
-      onLeft: (error) => Stream.fail(error),
+      onLeft: (error) => Effect.fail(error),
       onRight: (mapped) =>
-        Stream.unwrapScoped(
-          Effect.map(client.streamGenerateContent(request.model, mapped.body, options), (response) =>
-            toStreamChunks(response, { provider, requestId: response.requestId })
-          )
+        Effect.map(client.streamGenerateContent(request.model, mapped.body, options), (response) =>
+          toStreamChunks(response, { provider, requestId: response.requestId }, onChunk)
         )
     })
 
@@ -108,7 +107,7 @@ export const fromClient = (client: GoogleClient.Service): Provider.Service => {
     name: "Google Gemini",
     features: { tools: true, structuredOutput: true, reasoning: true, imageInput: true },
     chat,
-    chatStream,
+    openChatStream,
     embed,
     listModels
   })

@@ -11,12 +11,14 @@ import type { ChatRequest } from "@aiu/core/Chat"
 import type { EmbedRequest, EmbedResponse } from "@aiu/core/Embedding"
 import * as Provider from "@aiu/core/Provider"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
+import * as EventMapping from "@aiu/transport/EventMapping"
 import * as HttpTransport from "@aiu/transport/HttpTransport"
 import type { SseEvent } from "@aiu/transport/Sse"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Stream from "effect/Stream"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import * as MistralClient from "./MistralClient.js"
 import * as MistralConfig from "./MistralConfig.js"
 import * as Models from "./internal/models.js"
@@ -58,32 +60,39 @@ export const make = (
       })
     })
 
-    const chatStream = (
+    // Opened in the caller's scope (`Provider.make` derives `chatStream`): a client watching
+    // every chunk (`onChunk`) does it in the transport's read loop, not in a stream stage.
+    const openChatStream = (
       request: ChatRequest,
-      options?: CallOptions
-    ): Stream.Stream<StreamChunk, AiuError.ProviderFailure> =>
-      Stream.unwrapScoped(
-        Effect.gen(function* () {
-          const { body } = yield* prepare(request, true)
-          const response = yield* client.chatCompletionsStream(body, options, RequestMapping.estimateTokens(request))
-          const requestId = response.requestId
-          const withId = requestId !== undefined ? { requestId } : {}
-          const mapper = StreamMapping.make(
-            { provider, model: request.model, requestId },
+      options?: CallOptions,
+      onChunk?: (chunk: StreamChunk) => void
+    ): Effect.Effect<Stream.Stream<StreamChunk, AiuError.ProviderFailure>, AiuError.ProviderFailure, Scope.Scope> =>
+      Effect.gen(function* () {
+        const { body } = yield* prepare(request, true)
+        const response = yield* client.chatCompletionsStream(body, options, RequestMapping.estimateTokens(request))
+        const requestId = response.requestId
+        const withId = requestId !== undefined ? { requestId } : {}
+        const mapper = StreamMapping.make(
+          { provider, model: request.model, requestId },
+          {
+            interrupted: (what) =>
+              new AiuError.StreamInterrupted({ message: `${provider} chatStream: ${what}`, provider, ...withId }),
+            decode: (what) =>
+              new AiuError.ResponseDecodeError({ message: `${provider} chatStream: ${what}`, provider, ...withId })
+          }
+        )
+        // Mapped inside the transport's read loop (no stream stage of its own).
+        return HttpTransport.mapEvents<SseEvent, StreamChunk, AiuError.ProviderFailure>(
+          response,
+          EventMapping.watched(
             {
-              interrupted: (what) =>
-                new AiuError.StreamInterrupted({ message: `${provider} chatStream: ${what}`, provider, ...withId }),
-              decode: (what) =>
-                new AiuError.ResponseDecodeError({ message: `${provider} chatStream: ${what}`, provider, ...withId })
-            }
+              event: (event, out) => mapper.event(event.data, out),
+              end: (out) => mapper.end(out)
+            },
+            onChunk
           )
-          // Mapped inside the transport's read loop (no stream stage of its own).
-          return HttpTransport.mapEvents<SseEvent, StreamChunk, AiuError.ProviderFailure>(response, {
-            event: (event, out) => mapper.event(event.data, out),
-            end: (out) => mapper.end(out)
-          })
-        })
-      )
+        )
+      })
 
     const batchSize = settings.embedBatchSize ?? defaultEmbedBatchSize
 
@@ -142,7 +151,7 @@ export const make = (
       name: "Mistral",
       features: { tools: true, structuredOutput: true, reasoning: true, imageInput: true },
       chat,
-      chatStream,
+      openChatStream,
       embed,
       listModels
     })

@@ -26,6 +26,8 @@ interface Case {
   readonly image?: { readonly path: string; readonly model: string }
   readonly wire: Conformance.Wire
   readonly authHeader: string
+  /** False when responses carry no request id header (Gemini: the response id stands in). */
+  readonly requestIds?: false
 }
 
 const azureWire = FakeOpenAi.makeWire({
@@ -61,6 +63,7 @@ const cases: ReadonlyArray<Case> = [
     model: "gemini-2.5-flash",
     embeddingModel: "gemini-embedding-001",
     wire: FakeGoogle.wire,
+    requestIds: false,
     authHeader: "x-goog-api-key"
   },
   {
@@ -154,6 +157,20 @@ describe.each(cases)("aiu with a registered $type provider", (c) => {
     expect(authName).toBe(c.authHeader)
     expect(JSON.stringify(last?.headers)).toContain(key)
     expect(last?.url).not.toContain(key)
+    // The stream's usage record: its tokens and time to first token come from the chunks the
+    // adapter shows the client as it makes them (each adapter opens its stream for the client).
+    const logged = await cli(["usage", "log", "--limit", "1", "--json"])
+    expect(logged.code).toBe(0)
+    const [record] = JSON.parse(logged.stdout)
+    expect(record).toMatchObject({
+      provider: c.id,
+      operation: "stream",
+      status: "ok",
+      inputTokens: 12,
+      outputTokens: 7,
+      ...(c.requestIds !== false ? { requestId: "req_e2e_stream" } : {})
+    })
+    expect(record.ttftMs).toBeGreaterThanOrEqual(0)
 
     route(
       c.wire.chatRoute({ model: c.model, stream: false }),
@@ -165,7 +182,8 @@ describe.each(cases)("aiu with a registered $type provider", (c) => {
     expect(out.text).toBe(`Whole answer from ${c.type}`)
     expect(out.provider).toBe(c.id)
     expect(out.usage).toMatchObject({ inputTokens: 12, outputTokens: 7 })
-    for (const text of [added.stdout, streamed.stderr, whole.stdout, whole.stderr]) expect(text).not.toContain(key)
+    for (const text of [added.stdout, streamed.stderr, logged.stdout, whole.stdout, whole.stderr])
+      expect(text).not.toContain(key)
   })
 
   it.skipIf(c.embeddingModel === undefined)("run embed returns one vector per input", async () => {

@@ -7,6 +7,7 @@
  */
 import * as AiuError from "@aiu/core/AiuError"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
+import * as EventMapping from "@aiu/transport/EventMapping"
 import * as HttpTransport from "@aiu/transport/HttpTransport"
 import type { SseEvent } from "@aiu/transport/Sse"
 import * as Stream from "effect/Stream"
@@ -199,14 +200,19 @@ export const makeMapper = (ctx: StreamContext) => {
 }
 
 /**
- * A streaming response's chunks, mapped inside the transport's read loop; fails on an error
+ * A streaming response's chunks, mapped inside the transport's read loop (where `onChunk`, when
+ * given, sees each one as it is made); fails on an error
  * event or a truncated stream, and ends at `message_stop` without reading further.
  */
 export const toStreamChunks = (
   response: HttpTransport.StreamResponse<SseEvent>,
-  ctx: StreamContext
+  ctx: StreamContext,
+  onChunk?: (chunk: StreamChunk) => void
 ): Stream.Stream<StreamChunk, AiuError.ProviderFailure> =>
   Stream.suspend(() => {
     const mapper = makeMapper(ctx)
-    return HttpTransport.mapEvents(response, { event: mapper.feed, end: () => mapper.end(), done: mapper.done })
+    return HttpTransport.mapEvents(
+      response,
+      EventMapping.watched({ event: mapper.feed, end: () => mapper.end(), done: mapper.done }, onChunk)
+    )
   })

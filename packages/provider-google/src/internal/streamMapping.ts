@@ -7,6 +7,7 @@
  */
 import * as AiuError from "@aiu/core/AiuError"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
+import * as EventMapping from "@aiu/transport/EventMapping"
 import * as HttpTransport from "@aiu/transport/HttpTransport"
 import type { SseEvent } from "@aiu/transport/Sse"
 import * as Stream from "effect/Stream"
@@ -130,14 +131,16 @@ export const makeMapper = (ctx: StreamContext) => {
 }
 
 /**
- * A streaming response's chunks, mapped inside the transport's read loop; fails on an error
+ * A streaming response's chunks, mapped inside the transport's read loop (where `onChunk`, when
+ * given, sees each one as it is made); fails on an error
  * event or a stream that ends without a finish reason.
  */
 export const toStreamChunks = (
   response: HttpTransport.StreamResponse<SseEvent>,
-  ctx: StreamContext
+  ctx: StreamContext,
+  onChunk?: (chunk: StreamChunk) => void
 ): Stream.Stream<StreamChunk, AiuError.ProviderFailure> =>
   Stream.suspend(() => {
     const mapper = makeMapper(ctx)
-    return HttpTransport.mapEvents(response, { event: mapper.feed, end: mapper.end })
+    return HttpTransport.mapEvents(response, EventMapping.watched({ event: mapper.feed, end: mapper.end }, onChunk))
   })
