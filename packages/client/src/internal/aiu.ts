@@ -135,18 +135,21 @@ export const scrubError = <E extends AiuError.AiuError>(error: E, apiKey: Redact
  * with the scope's exit, at the clock's time unless tracer timing is off.
  */
 const makeSpanIn = (scope: Scope.Scope, name: string, options: Tracer.SpanOptions): Effect.Effect<Tracer.Span> =>
-  Effect.flatMap(Effect.makeSpan(name, options), (span) =>
-    Effect.as(
-      Scope.addFinalizerExit(scope, (exit) =>
-        Effect.flatMap(FiberRef.get(FiberRef.currentTracerTimingEnabled), (timing) =>
-          Effect.clockWith((clock) =>
-            Effect.sync(() => {
-              if (span.status._tag !== "Ended") span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
-            })
+  // Uninterruptible, as `makeSpanScoped`: a span made is a span whose end is registered.
+  Effect.uninterruptible(
+    Effect.flatMap(Effect.makeSpan(name, options), (span) =>
+      Effect.as(
+        Scope.addFinalizerExit(scope, (exit) =>
+          Effect.flatMap(FiberRef.get(FiberRef.currentTracerTimingEnabled), (timing) =>
+            Effect.clockWith((clock) =>
+              Effect.sync(() => {
+                if (span.status._tag !== "Ended") span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
+              })
+            )
           )
-        )
-      ),
-      span
+        ),
+        span
+      )
     )
   )
 
