@@ -46,8 +46,14 @@ export const watched = <In, Out, E>(
     return failure
   }
   return {
-    event: (event, out) => show(out, out.length, mapper.event(event, out)),
-    end: (out) => show(out, out.length, mapper.end(out)),
+    event: (event, out) => {
+      const from = out.length
+      return show(out, from, mapper.event(event, out))
+    },
+    end: (out) => {
+      const from = out.length
+      return show(out, from, mapper.end(out))
+    },
     ...(mapper.done !== undefined ? { done: mapper.done } : {})
   }
 }

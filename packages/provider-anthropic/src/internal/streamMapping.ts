@@ -201,8 +201,8 @@ export const makeMapper = (ctx: StreamContext) => {
 
 /**
  * A streaming response's chunks, mapped inside the transport's read loop (where `onChunk`, when
- * given, sees each one as it is made); fails on an error
- * event or a truncated stream, and ends at `message_stop` without reading further.
+ * given, sees each one as it is made); fails on an error event or a truncated
+ * stream, and ends at `message_stop` without reading further.
  */
 export const toStreamChunks = (
   response: HttpTransport.StreamResponse<SseEvent>,

@@ -132,8 +132,8 @@ export const makeMapper = (ctx: StreamContext) => {
 
 /**
  * A streaming response's chunks, mapped inside the transport's read loop (where `onChunk`, when
- * given, sees each one as it is made); fails on an error
- * event or a stream that ends without a finish reason.
+ * given, sees each one as it is made); fails on an error event or a stream that
+ * ends without a finish reason.
  */
 export const toStreamChunks = (
   response: HttpTransport.StreamResponse<SseEvent>,
