@@ -174,7 +174,7 @@ export function make<A, B, E>(
     // seven run-loop steps per read, and their closures live as long as the wait: measured, a
     // third of a read's steps). Without one, an interrupted wait leaves `resumeWait` pointing at
     // a resume Effect ignores, so what a wake hands it must not be lost: it is parked in
-    // `pending` and the resume only says "take it"; a later pull takes it if the resume was dead.
+    // `pending` and the resume is a pull, which takes it; if the resume was dead, a later pull does.
     // (Until then the dead wait's deadline still runs: silence from the provider past `idle`
     // fails the stream whether or not anyone is pulling.)
     let resumeWait: ((r: Pull<A | B, F>) => void) | undefined
@@ -182,16 +182,11 @@ export function make<A, B, E>(
     let waitStart = 0
     let timer: Timer | undefined
 
-    const takePending: Pull<A | B, F> = Effect.suspend(() => {
-      const r = pending ?? pull
-      pending = undefined
-      return r
-    })
     const settle = (r: Pull<A | B, F>) => {
       const resume = resumeWait
       resumeWait = undefined
       pending = r
-      resume?.(takePending)
+      resume?.(pull) // which takes what is parked
     }
     const armFor = (d: { at: number }) => {
       timer = deadlines.at(d.at, onDeadline)
