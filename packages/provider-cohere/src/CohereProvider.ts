@@ -82,15 +82,9 @@ export const make = (
         const { body } = yield* prepare(request, true)
         const response = yield* client.chatStream(body, options, RequestMapping.estimateTokens(request))
         const requestId = response.requestId
-        const withId = requestId !== undefined ? { requestId } : {}
         const mapper = StreamMapping.make(
           { provider, model: request.model, requestId },
-          {
-            interrupted: (what) =>
-              new AiuError.StreamInterrupted({ message: `${provider} chatStream: ${what}`, provider, ...withId }),
-            decode: (what) =>
-              new AiuError.ResponseDecodeError({ message: `${provider} chatStream: ${what}`, provider, ...withId })
-          }
+          EventMapping.streamFailures(provider, requestId)
         )
         // Mapped inside the transport's read loop (no stream stage of its own).
         return HttpTransport.mapEvents<SseEvent, StreamChunk, AiuError.ProviderFailure>(

@@ -11,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import * as AiuError from "@aiu/core/AiuError"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
@@ -26,6 +27,30 @@ export interface Mapper<In, Out, E> {
   readonly end: (out: Array<Out>) => E | undefined
   /** True once the mapper has seen the stream's last event (e.g. `data: [DONE]`). */
   readonly done?: () => boolean
+}
+
+/**
+ * The two in-band failures a provider's stream mapper reports, named for the provider and
+ * carrying the response's request id: the stream ended early or out of order
+ * (`StreamInterrupted`), an event that does not decode (`ResponseDecodeError`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const streamFailures = (
+  provider: string,
+  requestId: string | undefined
+): {
+  readonly interrupted: (what: string) => AiuError.ProviderFailure
+  readonly decode: (what: string) => AiuError.ProviderFailure
+} => {
+  const withId = requestId !== undefined ? { requestId } : {}
+  return {
+    interrupted: (what) =>
+      new AiuError.StreamInterrupted({ message: `${provider} chatStream: ${what}`, provider, ...withId }),
+    decode: (what) =>
+      new AiuError.ResponseDecodeError({ message: `${provider} chatStream: ${what}`, provider, ...withId })
+  }
 }
 
 /**
