@@ -93,6 +93,8 @@ interface Entry {
   failures: number
   openedAt: number
   probing: boolean
+  /** When the probe in flight was let through. */
+  probeAt: number
   lastOverloaded: boolean
 }
 
@@ -108,7 +110,7 @@ export const make = (options?: Options): Effect.Effect<Service> =>
     const entry = (p: string) => {
       let e = entries.get(p)
       if (e === undefined) {
-        e = { state: "closed", failures: 0, openedAt: 0, probing: false, lastOverloaded: false }
+        e = { state: "closed", failures: 0, openedAt: 0, probing: false, probeAt: 0, lastOverloaded: false }
         entries.set(p, e)
       }
       return e
@@ -153,10 +155,15 @@ export const make = (options?: Options): Effect.Effect<Service> =>
         const now = clock.unsafeCurrentTimeMillis()
         if (e.state === "open" && now - e.openedAt >= cooldownMs && !e.probing) {
           e.probing = true
+          e.probeAt = now
           return transition(provider, e, "half-open")
         }
-        if (e.state === "half-open" && !e.probing) {
+        // A probe that has not reported for a whole cool-down is taken as lost (its outcome can
+        // go unrecorded when its fiber is interrupted just as the answer arrives): another one
+        // goes, rather than the breaker refusing for good.
+        if (e.state === "half-open" && (!e.probing || now - e.probeAt >= cooldownMs)) {
           e.probing = true
+          e.probeAt = now
           return Effect.void
         }
         return Effect.fail(refuse(provider, e, now))

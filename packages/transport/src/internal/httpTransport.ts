@@ -279,7 +279,19 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
         })
       })
 
-    /** One attempt, up to a 2xx response's headers. */
+    /** What an attempt's failure tells the breaker (after the attempt was admitted). */
+    const recordFailure = (req: HttpRequest, f: RetryPolicy.Failure): Effect.Effect<void> =>
+      breaker === undefined
+        ? Effect.void
+        : breaker.record(req.provider, CircuitBreaker.isUnhealthy(f.error) ? "failure" : "success", f.error)
+
+    /**
+     * One attempt, up to a 2xx response's headers. The breaker hears the outcome from here, in
+     * the effect the attempt resumes with (or its canceler: an interrupted attempt is neutral),
+     * not from combinators around the attempt: those would sit on the fiber's stack, with their
+     * closures, for as long as the server takes to answer — with hundreds of requests opening at
+     * once, long enough to be promoted to the old generation.
+     */
     const sendOnce = (
       req: HttpRequest,
       raw: RawRequest,
@@ -287,6 +299,8 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
       totalAt: number | undefined
     ): Effect.Effect<RawResponse, RetryPolicy.Failure> =>
       Effect.async<RawResponse, RetryPolicy.Failure>((resume) => {
+        const failWith = (f: RetryPolicy.Failure) =>
+          breaker === undefined ? Effect.fail(f) : Effect.zipRight(recordFailure(req, f), Effect.fail(f))
         const controller = new AbortController()
         const now = deadlines.now()
         const fbAt = s.timeouts.firstByteMs !== undefined ? now + s.timeouts.firstByteMs : Number.POSITIVE_INFINITY
@@ -303,14 +317,25 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
                   at === fbAt
                     ? timeoutError(req, "first-byte", s.timeouts.firstByteMs!)
                     : timeoutError(req, "total", s.timeouts.totalMs!)
-                resume(Effect.fail(RetryPolicy.classify(error, undefined, undefined, undefined)))
+                resume(failWith(RetryPolicy.classify(error, undefined, undefined, undefined)))
               })
         backend.send(raw, controller.signal).then(
           (res) => {
             if (settled) return res.close()
             settled = true
             if (timer !== undefined) deadlines.cancel(timer)
-            const outcome = res.status >= 200 && res.status < 300 ? Effect.succeed(res) : failResponse(req, res, s)
+            const outcome =
+              res.status >= 200 && res.status < 300
+                ? breaker === undefined
+                  ? Effect.succeed(res)
+                  : Effect.as(breaker.record(req.provider, "success"), res)
+                : breaker === undefined
+                  ? failResponse(req, res, s)
+                  : failResponse(req, res, s).pipe(
+                      Effect.tapError((f) => recordFailure(req, f)),
+                      // Interrupted while reading the error body: no verdict.
+                      Effect.onInterrupt(() => breaker.record(req.provider, "neutral"))
+                    )
             const limits =
               limiter !== undefined && req.serverLimits !== undefined
                 ? req.serverLimits(res.headers, deadlines.now())
@@ -328,14 +353,15 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
             if (settled) return
             settled = true
             if (timer !== undefined) deadlines.cancel(timer)
-            resume(Effect.fail(RetryPolicy.classify(sendFailure(req, e, s.timeouts), undefined, undefined, undefined)))
+            resume(failWith(RetryPolicy.classify(sendFailure(req, e, s.timeouts), undefined, undefined, undefined)))
           }
         )
-        return Effect.sync(() => {
-          if (settled) return
+        return Effect.suspend(() => {
+          if (settled) return Effect.void
           settled = true
           if (timer !== undefined) deadlines.cancel(timer)
           controller.abort()
+          return breaker === undefined ? Effect.void : breaker.record(req.provider, "neutral")
         })
       })
 
@@ -360,6 +386,7 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
           attempts++
           return sendOnce(req, raw, s, totalAt)
         })
+        // Admitted, then sent; the attempt itself reports its outcome to the breaker.
         const guarded =
           breaker === undefined
             ? once
@@ -367,18 +394,7 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
                 Effect.mapError(breaker.admit(req.provider), (e) =>
                   RetryPolicy.classify(e, undefined, undefined, undefined)
                 ),
-                once.pipe(
-                  Effect.tapBoth({
-                    onFailure: (f) =>
-                      breaker.record(
-                        req.provider,
-                        CircuitBreaker.isUnhealthy(f.error) ? "failure" : "success",
-                        f.error
-                      ),
-                    onSuccess: () => breaker.record(req.provider, "success")
-                  }),
-                  Effect.onInterrupt(() => breaker.record(req.provider, "neutral"))
-                )
+                once
               )
         const allow = (f: RetryPolicy.Failure, delay: Duration.Duration) => {
           if (totalAt !== undefined && deadlines.now() + Duration.toMillis(delay) >= totalAt) return false
@@ -399,22 +415,19 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
                   reason: retryReason(f.error),
                   serverRequested: f.delayMs !== undefined
                 })
-        const logged = guarded.pipe(
-          Effect.tapError((f) =>
-            f.retry
-              ? Effect.logDebug(`${label(req)}: attempt ${attempts} failed, may retry`).pipe(
-                  Effect.annotateLogs({ provider: req.provider, error: f.error._tag })
-                )
-              : Effect.void
+        const logFailed = (f: RetryPolicy.Failure) =>
+          Effect.logDebug(`${label(req)}: attempt ${attempts} failed, may retry`).pipe(
+            Effect.annotateLogs({ provider: req.provider, error: f.error._tag })
           )
-        )
+        const logged = Effect.tapError(guarded, (f) => (f.retry ? logFailed(f) : Effect.void))
         // The schedule is only built once an attempt has failed with a retryable error: most calls
-        // succeed at once and should not pay for a schedule driver. Its first input is that
-        // failure, replayed, so the schedule decides exactly as if it had run from the start.
+        // succeed at once and should not pay for a schedule driver (nor for the logging stage
+        // around later attempts: the first failure is logged here). The schedule's first input is
+        // that failure, replayed, so it decides exactly as if it had run from the start.
         const retried =
           s.retry.maxRetries === 0
             ? guarded
-            : Effect.catchAll(logged, (first) => {
+            : Effect.catchAll(guarded, (first) => {
                 if (!first.retry) return Effect.fail(first)
                 let replay: RetryPolicy.Failure | undefined = first
                 const again = Effect.suspend(() => {
@@ -423,7 +436,10 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
                   replay = undefined
                   return Effect.fail(f)
                 })
-                return Effect.retry(again, RetryPolicy.schedule(s.retry, allow, onRetry))
+                return Effect.zipRight(
+                  logFailed(first),
+                  Effect.retry(again, RetryPolicy.schedule(s.retry, allow, onRetry))
+                )
               })
         return retried.pipe(
           Effect.mapBoth({
