@@ -15,7 +15,6 @@ import * as Metrics from "@aiu/observability/Metrics"
 import * as UsageStore from "@aiu/storage/UsageStore"
 import * as Channel from "effect/Channel"
 import * as Clock from "effect/Clock"
-import * as Exit from "effect/Exit"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -580,13 +579,14 @@ export const make = (deps: Deps, options: Options): Service => {
         // opens its response in, and the attempt span as the parent of their spans (a key read
         // from storage, a budget query, an adapter's own spans). One swap, not one per service.
         Effect.provide(
-          attemptUnder(span, request, resolved, index, options, state, hasNext, capture),
+          attemptUnder(scope, span, request, resolved, index, options, state, hasNext, capture),
           Context.make(Tracer.ParentSpan, span).pipe(Context.add(Scope.Scope, scope))
         )
     )
 
   /** The attempt, in its span, with the scope and the span in the context. */
   const attemptUnder = (
+    scope: Scope.Scope,
     span: Tracer.Span,
     request: ChatRequest,
     resolved: ResolvedModel,
@@ -654,30 +654,26 @@ export const make = (deps: Deps, options: Options): Service => {
         return error
       }
       const provider = attempt.entry.provider
-      // Opened in the attempt's scope. A refusal or an interruption while opening is recorded
-      // here, anything later by the stream's finalizer.
-      const opened = yield* Provider.openChatStream(
-        provider,
-        { ...request, model: resolved.model },
-        attempt.callOptions,
-        onChunk
-      ).pipe(
-        Effect.mapError(onFailure),
-        Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.suspend(record)))
+      // The record is written when the attempt's scope closes: the stream ended, failed or was
+      // interrupted, or the opening was refused or interrupted. (It runs before the span ends:
+      // finalizers run last-added first.) One finalizer for every way an attempt ends, rather
+      // than an `onExit` around the opening and an `ensuring` around the stream: those sit on
+      // the fiber's stack while the provider answers and while the stream runs.
+      yield* Scope.addFinalizer(scope, Effect.suspend(record))
+      const opened = yield* Effect.mapError(
+        Provider.openChatStream(provider, { ...request, model: resolved.model }, attempt.callOptions, onChunk),
+        onFailure
       )
-      // Failure mapping, the end and the record are sequential channel steps around the opened
-      // stream, not stages its chunks pass through.
+      // Failure mapping and the end are sequential channel steps around the opened stream, not
+      // stages its chunks pass through.
       const watched = Stream.fromChannel(
-        Channel.ensuring(
-          Channel.zipRight(
-            Channel.mapError(Stream.toChannel(opened), onFailure),
-            Channel.fromEffect(
-              Effect.sync(() => {
-                ended = true
-              })
-            )
-          ),
-          Effect.suspend(record)
+        Channel.zipRight(
+          Channel.mapError(Stream.toChannel(opened), onFailure),
+          Channel.fromEffect(
+            Effect.sync(() => {
+              ended = true
+            })
+          )
         )
       )
       // A provider without `openChatStream` sends its request when the stream runs, outside this
