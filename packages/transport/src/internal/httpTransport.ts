@@ -301,7 +301,7 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
       Effect.async<RawResponse, RetryPolicy.Failure>((resume) => {
         const failWith = (f: RetryPolicy.Failure) =>
           breaker === undefined ? Effect.fail(f) : Effect.zipRight(recordFailure(req, f), Effect.fail(f))
-        const controller = new AbortController()
+        let abort: (() => void) | undefined
         const now = deadlines.now()
         const fbAt = s.timeouts.firstByteMs !== undefined ? now + s.timeouts.firstByteMs : Number.POSITIVE_INFINITY
         const at = Math.min(fbAt, totalAt ?? Number.POSITIVE_INFINITY)
@@ -312,14 +312,15 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
             : deadlines.at(at, () => {
                 if (settled) return
                 settled = true
-                controller.abort()
+                abort?.()
                 const error =
                   at === fbAt
                     ? timeoutError(req, "first-byte", s.timeouts.firstByteMs!)
                     : timeoutError(req, "total", s.timeouts.totalMs!)
                 resume(failWith(RetryPolicy.classify(error, undefined, undefined, undefined)))
               })
-        backend.send(raw, controller.signal).then(
+        abort = backend.send(
+          raw,
           (res) => {
             if (settled) return res.close()
             settled = true
@@ -360,7 +361,7 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
           if (settled) return Effect.void
           settled = true
           if (timer !== undefined) deadlines.cancel(timer)
-          controller.abort()
+          abort?.()
           return breaker === undefined ? Effect.void : breaker.record(req.provider, "neutral")
         })
       })
