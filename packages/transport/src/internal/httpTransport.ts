@@ -422,9 +422,9 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
           )
         const logged = Effect.tapError(guarded, (f) => (f.retry ? logFailed(f) : Effect.void))
         // The schedule is only built once an attempt has failed with a retryable error: most calls
-        // succeed at once and should not pay for a schedule driver (nor for the logging stage
-        // around later attempts: the first failure is logged here). The schedule's first input is
-        // that failure, replayed, so it decides exactly as if it had run from the start.
+        // succeed at once and should not pay for a schedule driver, nor for a logging stage around
+        // the first attempt (its failure is logged here). The schedule's first input is that
+        // failure, replayed, so it decides exactly as if it had run from the start.
         const retried =
           s.retry.maxRetries === 0
             ? guarded
