@@ -78,13 +78,8 @@ export const make = (
         // Mapped inside the transport's read loop (no stream stage of its own).
         return HttpTransport.mapEvents<SseEvent, StreamChunk, AiuError.ProviderFailure>(
           response,
-          EventMapping.watched(
-            {
-              event: (event, out) => mapper.event(event.data, out),
-              end: (out) => mapper.end(out)
-            },
-            onChunk
-          )
+          { event: (event, out) => mapper.event(event.data, out), end: mapper.end },
+          onChunk
         )
       })
 

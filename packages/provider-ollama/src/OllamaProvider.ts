@@ -83,13 +83,8 @@ export const make = (
         // follows what was mapped before it.
         return HttpTransport.mapEvents<unknown, StreamChunk, AiuError.ProviderFailure>(
           response,
-          EventMapping.watched(
-            {
-              event: mapper.line,
-              end: mapper.end
-            },
-            onChunk
-          )
+          { event: mapper.line, end: mapper.end },
+          onChunk
         )
       })
 

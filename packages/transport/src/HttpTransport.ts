@@ -195,15 +195,20 @@ export const reportUsage = (service: Service, request: HttpRequest, actualTokens
   service.reportUsage === undefined ? Effect.void : service.reportUsage(request, actualTokens)
 
 /**
- * A streaming response's events through a provider's mapper (see `StreamResponse.mapEvents`).
+ * A streaming response's events through a provider's mapper (see `StreamResponse.mapEvents`),
+ * each output shown to `onOut` as it is made (`EventMapping.watched`): how an adapter's
+ * `openChatStream` hands the client every chunk without a stream stage.
  * @since 0.1.0
  * @category combinators
  */
 export const mapEvents = <A, B, E>(
   response: StreamResponse<A>,
-  mapper: EventMapping.Mapper<A, B, E>
-): Stream.Stream<B, E | ProviderFailure> =>
-  response.mapEvents === undefined ? EventMapping.mapEvents(response.events, mapper) : response.mapEvents(mapper)
+  mapper: EventMapping.Mapper<A, B, E>,
+  onOut?: (out: B) => void
+): Stream.Stream<B, E | ProviderFailure> => {
+  const m = EventMapping.watched(mapper, onOut)
+  return response.mapEvents === undefined ? EventMapping.mapEvents(response.events, m) : response.mapEvents(m)
+}
 
 /**
  * The request id a provider put in its response headers, if any.

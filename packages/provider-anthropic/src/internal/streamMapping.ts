@@ -7,7 +7,6 @@
  */
 import * as AiuError from "@aiu/core/AiuError"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
-import * as EventMapping from "@aiu/transport/EventMapping"
 import * as HttpTransport from "@aiu/transport/HttpTransport"
 import type { SseEvent } from "@aiu/transport/Sse"
 import * as Stream from "effect/Stream"
@@ -213,6 +212,7 @@ export const toStreamChunks = (
     const mapper = makeMapper(ctx)
     return HttpTransport.mapEvents(
       response,
-      EventMapping.watched({ event: mapper.feed, end: () => mapper.end(), done: mapper.done }, onChunk)
+      { event: mapper.feed, end: () => mapper.end(), done: mapper.done },
+      onChunk
     )
   })

@@ -10,7 +10,7 @@ import type { EmbedRequest, EmbedResponse } from "@aiu/core/Embedding"
 import type { ImageRequest } from "@aiu/core/Image"
 import * as Provider from "@aiu/core/Provider"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
-import * as EventMapping from "@aiu/transport/EventMapping"
+import type * as EventMapping from "@aiu/transport/EventMapping"
 import * as HttpTransport from "@aiu/transport/HttpTransport"
 import type { SseEvent } from "@aiu/transport/Sse"
 import * as Effect from "effect/Effect"
@@ -64,20 +64,18 @@ const chunksOf = (
   }
   return HttpTransport.mapEvents(
     r,
-    EventMapping.watched(
-      {
-        event: (event, out) => {
-          head(out)
-          return mapper.event(event, out)
-        },
-        end: (out) => {
-          head(out)
-          return mapper.end(out)
-        },
-        ...(mapper.done !== undefined ? { done: mapper.done } : {})
+    {
+      event: (event, out) => {
+        head(out)
+        return mapper.event(event, out)
       },
-      onChunk
-    )
+      end: (out) => {
+        head(out)
+        return mapper.end(out)
+      },
+      ...(mapper.done !== undefined ? { done: mapper.done } : {})
+    },
+    onChunk
   )
 }
 
