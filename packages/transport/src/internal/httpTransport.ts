@@ -285,6 +285,10 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
         ? Effect.void
         : breaker.record(req.provider, CircuitBreaker.isUnhealthy(f.error) ? "failure" : "success", f.error)
 
+    /** An attempt's failure, told to the breaker first. */
+    const failAttempt = (req: HttpRequest, f: RetryPolicy.Failure): Effect.Effect<never, RetryPolicy.Failure> =>
+      breaker === undefined ? Effect.fail(f) : Effect.zipRight(recordFailure(req, f), Effect.fail(f))
+
     /**
      * One attempt, up to a 2xx response's headers. The breaker hears the outcome from here, in
      * the effect the attempt resumes with (or its canceler: an interrupted attempt is neutral),
@@ -299,8 +303,6 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
       totalAt: number | undefined
     ): Effect.Effect<RawResponse, RetryPolicy.Failure> =>
       Effect.async<RawResponse, RetryPolicy.Failure>((resume) => {
-        const failWith = (f: RetryPolicy.Failure) =>
-          breaker === undefined ? Effect.fail(f) : Effect.zipRight(recordFailure(req, f), Effect.fail(f))
         let abort: (() => void) | undefined
         const now = deadlines.now()
         const fbAt = s.timeouts.firstByteMs !== undefined ? now + s.timeouts.firstByteMs : Number.POSITIVE_INFINITY
@@ -317,7 +319,7 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
                   at === fbAt
                     ? timeoutError(req, "first-byte", s.timeouts.firstByteMs!)
                     : timeoutError(req, "total", s.timeouts.totalMs!)
-                resume(failWith(RetryPolicy.classify(error, undefined, undefined, undefined)))
+                resume(failAttempt(req, RetryPolicy.classify(error, undefined, undefined, undefined)))
               })
         abort = backend.send(
           raw,
@@ -354,7 +356,9 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
             if (settled) return
             settled = true
             if (timer !== undefined) deadlines.cancel(timer)
-            resume(failWith(RetryPolicy.classify(sendFailure(req, e, s.timeouts), undefined, undefined, undefined)))
+            resume(
+              failAttempt(req, RetryPolicy.classify(sendFailure(req, e, s.timeouts), undefined, undefined, undefined))
+            )
           }
         )
         return Effect.suspend(() => {
