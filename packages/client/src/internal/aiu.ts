@@ -136,8 +136,9 @@ export const scrubError = <E extends AiuError.AiuError>(error: E, apiKey: Redact
 const makeSpanIn = (scope: Scope.Scope, name: string, options: Tracer.SpanOptions): Effect.Effect<Tracer.Span> =>
   // Uninterruptible, as `makeSpanScoped`: a span made is a span whose end is registered.
   Effect.uninterruptible(
-    Effect.flatMap(Effect.makeSpan(name, options), (span) =>
-      Effect.as(
+    Effect.flatMap(Effect.makeSpan(name, options), (span) => {
+      flatten(span)
+      return Effect.as(
         Scope.addFinalizerExit(scope, (exit) =>
           Effect.flatMap(FiberRef.get(FiberRef.currentTracerTimingEnabled), (timing) =>
             Effect.clockWith((clock) =>
@@ -149,8 +150,19 @@ const makeSpanIn = (scope: Scope.Scope, name: string, options: Tracer.SpanOption
         ),
         span
       )
-    )
+    })
   )
+
+/**
+ * Effect's tracer builds a span's ids one hex digit at a time, so each id is a chain of rope
+ * strings (about 45 objects for a root span's two ids); a stream's span lives as long as the stream.
+ * Reading a character makes V8 flatten the string in place, leaving one flat string per id
+ * (measured: ~1 KB less held per open stream).
+ */
+const flatten = (span: Tracer.Span): void => {
+  span.spanId.charCodeAt(0)
+  span.traceId.charCodeAt(0)
+}
 
 /** What an attempt's span says from its start; the preparation adds the rest (`Attempt.attributes`). */
 const resolvedAttributes = (resolved: ResolvedModel, operation: Operation, index: number): Record<string, unknown> => ({
