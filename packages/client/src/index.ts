@@ -5,6 +5,10 @@ export * as Aiu from "./Aiu.js"
 /**
  * @since 0.1.0
  */
+export * as AsyncIterable from "./AsyncIterable.js"
+/**
+ * @since 0.1.0
+ */
 export * as AiuEvents from "./AiuEvents.js"
 /**
  * @since 0.1.0
