@@ -21,6 +21,7 @@ import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import * as Aiu from "@aiu/client/Aiu"
 import * as AiuEvents from "@aiu/client/AiuEvents"
+import * as AsyncIterable from "@aiu/client/AsyncIterable"
 import * as ProviderRegistry from "@aiu/client/ProviderRegistry"
 import * as Message from "@aiu/core/Message"
 import * as Keyring from "@aiu/keyring/Keyring"
@@ -275,6 +276,7 @@ const makeClients = async (url: string, dbFile: string) => {
   )
   const aiuRuntime = ManagedRuntime.make(aiuLayer)
   const aiu = await aiuRuntime.runPromise(Aiu.Aiu)
+  const aiuRt = await aiuRuntime.runtime()
   // The same client with the usage log kept in memory: the client's own cost, without SQLite's.
   const memRuntime = ManagedRuntime.make(
     Aiu.layer().pipe(
@@ -396,6 +398,14 @@ const makeClients = async (url: string, dbFile: string) => {
         )
       )
     },
+    // The plain-Node way (examples/src/node-app.ts): the same stream through
+    // `AsyncIterable.toAsyncIterable`, consumed with `for await`.
+    "Aiu.chatStream (for await)": async (s) => {
+      let n = 0
+      for await (const c of AsyncIterable.toAsyncIterable(aiu.chatStream(request, { headers: sHeaders(s) }), aiuRt))
+        if (c.type === "text-delta") n++
+      return n
+    },
     "Aiu.chatStream": (s) =>
       aiuRuntime.runPromise(
         aiu
@@ -446,11 +456,18 @@ const processes: ReadonlyArray<{ readonly chat?: string; readonly stream?: strin
   { chat: "effect-chat", stream: "effect-chat" },
   { stream: "transport only" },
   { chat: "Aiu.chat", stream: "Aiu.chatStream" },
-  { chat: "Aiu.chat (memory log)" }
+  { chat: "Aiu.chat (memory log)", stream: "Aiu.chatStream (for await)" }
 ]
 
 /** The slowest clients (ai-sdk, effect-chat) are left out of the memory suite to keep the run short. */
-const heldClients = new Set(["fetch", "undici", "openai", "transport only", "Aiu.chatStream"])
+const heldClients = new Set([
+  "fetch",
+  "undici",
+  "openai",
+  "transport only",
+  "Aiu.chatStream",
+  "Aiu.chatStream (for await)"
+])
 
 const ROUNDS = 3
 
@@ -524,13 +541,14 @@ const measureOne = async (url: string, which: { chat?: string; stream?: string }
         })
         add(streamSamples, "paced", c / (20 * 100))
       }
-      // 500 concurrent streams (100 chunks 10 ms apart): peak heap + array buffers per stream. Two
+      // 500 concurrent streams (100 chunks 10 ms apart): peak heap + array buffers per stream. Three
       // samples per process, as the other suites take several: one peak depends on whether V8
       // ran a major collection during the burst (the same client measured 85 and 132 KB in one
-      // process), so a single sample per process made the median of three rounds noisy.
+      // process, and with two samples per process four runs of one build gave aiu 1.39x-1.59x),
+      // so the median of fewer samples was noisy.
       if (heldClients.has(which.stream!)) {
         const held: Scenario = { chunks: 100, delay: 10 }
-        for (let sample = 0; sample < 2; sample++) {
+        for (let sample = 0; sample < 3; sample++) {
           gc()
           gc()
           const m0 = process.memoryUsage()
