@@ -64,6 +64,8 @@ const iterate = <A, E, R>(
   let consumer: { resolve: (r: IteratorResult<A>) => void; reject: (e: unknown) => void } | undefined
   let fiber: Fiber.RuntimeFiber<void, E> | undefined
   let aborted: unknown
+  // Set by `return()`: the consumer is done; `next()` answers done from then on.
+  let returned = false
 
   const proceed = Effect.void
   const offer = (c: Chunk.Chunk<A>): Effect.Effect<void> => {
@@ -112,6 +114,7 @@ const iterate = <A, E, R>(
 
   /** What `next()` answers once the fiber is done and the last chunk is read. */
   const result = (): IteratorResult<A> | Failed => {
+    if (returned) return { done: true, value: undefined }
     if (aborted !== undefined) return new Failed(aborted)
     if (exit === undefined || Exit.isSuccess(exit)) return { done: true, value: undefined }
     const failure = Cause.failureOption(exit.cause)
@@ -121,6 +124,7 @@ const iterate = <A, E, R>(
   return {
     // One `next()` at a time, as `for await` calls it.
     next: () => {
+      if (returned) return Promise.resolve({ done: true, value: undefined })
       if (fiber === undefined && exit === undefined) start()
       if (aborted !== undefined) return Promise.reject(aborted)
       if (index < chunk.length) {
@@ -142,6 +146,7 @@ const iterate = <A, E, R>(
       })
     },
     return: async () => {
+      returned = true
       chunk = Chunk.empty()
       if (fiber !== undefined && exit === undefined) await Runtime.runPromise(runtime)(Fiber.interrupt(fiber))
       return { done: true, value: undefined }

@@ -82,6 +82,22 @@ describe("AsyncIterable.toAsyncIterable", () => {
     assert.isTrue(finalized)
   })
 
+  it("answers done after return(), without running the stream if it had not started", async () => {
+    let ran = false
+    const iterable = AsyncIterable.toAsyncIterable(
+      Stream.concat(Stream.make(1, 2), Stream.fromEffect(Effect.sync(() => (ran = true)))),
+      runtime
+    )
+    const started = iterable[Symbol.asyncIterator]()
+    assert.deepStrictEqual(await started.next(), { done: false, value: 1 })
+    await started.return!()
+    assert.deepStrictEqual(await started.next(), { done: true, value: undefined })
+    const unstarted = iterable[Symbol.asyncIterator]()
+    await unstarted.return!()
+    assert.deepStrictEqual(await unstarted.next(), { done: true, value: undefined })
+    assert.isFalse(ran)
+  })
+
   it("an abort while waiting rejects with the signal's reason and runs the finalizers", async () => {
     let finalized = false
     const controller = new AbortController()
