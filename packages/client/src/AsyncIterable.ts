@@ -62,7 +62,7 @@ const iterate = <A, E, R>(
   let exit: Exit.Exit<void, E> | undefined
   // The producer waiting for its chunk to be taken, and the consumer waiting for a chunk.
   let producer: ((next: Effect.Effect<void>) => void) | undefined
-  let consumer: { resolve: (r: IteratorResult<A>) => void; reject: (e: unknown) => void } | undefined
+  let consumer: ((r: IteratorResult<A> | Promise<IteratorResult<A>>) => void) | undefined
   let fiber: Fiber.RuntimeFiber<void, E> | undefined
   let aborted: unknown
   // Set by `return()`: the consumer is done; `next()` answers done from then on.
@@ -77,7 +77,7 @@ const iterate = <A, E, R>(
       const waiting = consumer
       consumer = undefined
       index = 1
-      waiting.resolve({ done: false, value: Chunk.unsafeGet(c, 0) })
+      waiting({ done: false, value: Chunk.unsafeGet(c, 0) })
     }
     if (index >= c.length) return proceed
     return Effect.async<void>((resume) => {
@@ -88,10 +88,8 @@ const iterate = <A, E, R>(
   const settle = () => {
     const waiting = consumer
     consumer = undefined
-    if (waiting === undefined) return
-    const r = result()
-    if (r instanceof Failed) waiting.reject(r.error)
-    else waiting.resolve(r)
+    // A rejected answer rejects the promise it resolves.
+    waiting?.(finished())
   }
 
   const start = () => {
@@ -113,19 +111,19 @@ const iterate = <A, E, R>(
     })
   }
 
-  /** What `next()` answers once the fiber is done and the last chunk is read. */
-  const result = (): IteratorResult<A> | Failed => {
-    if (returned) return { done: true, value: undefined }
-    if (aborted !== undefined) return new Failed(aborted)
-    if (exit === undefined || Exit.isSuccess(exit)) return { done: true, value: undefined }
+  /** What `next()` answers after `return()`, or once the fiber is done and the last chunk read. */
+  const finished = (): Promise<IteratorResult<A>> => {
+    if (returned) return Promise.resolve(DONE)
+    if (aborted !== undefined) return Promise.reject(aborted)
+    if (exit === undefined || Exit.isSuccess(exit)) return Promise.resolve(DONE)
     const failure = Cause.failureOption(exit.cause)
-    return new Failed(failure._tag === "Some" ? failure.value : Cause.squash(exit.cause))
+    return Promise.reject(failure._tag === "Some" ? failure.value : Cause.squash(exit.cause))
   }
 
   return {
     // One `next()` at a time, as `for await` calls it.
     next: () => {
-      if (returned) return Promise.resolve({ done: true, value: undefined })
+      if (returned) return finished()
       if (fiber === undefined && exit === undefined) start()
       if (aborted !== undefined) return Promise.reject(aborted)
       if (index < chunk.length) {
@@ -138,23 +136,18 @@ const iterate = <A, E, R>(
         }
         return Promise.resolve({ done: false, value })
       }
-      if (exit !== undefined) {
-        const r = result()
-        return r instanceof Failed ? Promise.reject(r.error) : Promise.resolve(r)
-      }
-      return new Promise((resolve, reject) => {
-        consumer = { resolve, reject }
+      if (exit !== undefined) return finished()
+      return new Promise((resolve) => {
+        consumer = resolve
       })
     },
     return: async () => {
       returned = true
       chunk = Chunk.empty()
       if (fiber !== undefined && exit === undefined) await Runtime.runPromise(runtime)(Fiber.interrupt(fiber))
-      return { done: true, value: undefined }
+      return DONE
     }
   }
 }
 
-class Failed {
-  constructor(readonly error: unknown) {}
-}
+const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined })
