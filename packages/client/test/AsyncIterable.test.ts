@@ -53,6 +53,26 @@ describe("AsyncIterable.toAsyncIterable", () => {
     assert.strictEqual(failure, error)
   })
 
+  it("runs the stream's finalizers (scoped resources included) before reporting its end or failure", async () => {
+    const error = new RateLimited({ provider: "openai", message: "slow down" })
+    const events: Array<string> = []
+    const scoped = (tail: Stream.Stream<number, RateLimited>) =>
+      Stream.unwrapScoped(
+        Effect.as(
+          Effect.acquireRelease(Effect.void, () => Effect.sync(() => events.push("released"))),
+          Stream.concat(Stream.make(1), tail)
+        )
+      ).pipe(Stream.ensuring(Effect.sync(() => events.push("ensuring"))))
+    await collect(AsyncIterable.toAsyncIterable(scoped(Stream.empty), runtime))
+    events.push("done")
+    const failure = await collect(AsyncIterable.toAsyncIterable(scoped(Stream.fail(error)), runtime)).catch(
+      (e: unknown) => e
+    )
+    events.push("failed")
+    assert.strictEqual(failure, error)
+    assert.deepStrictEqual(events, ["released", "ensuring", "done", "released", "ensuring", "failed"])
+  })
+
   it("rejects with the defect when the stream dies", async () => {
     const boom = new Error("boom")
     const failure = await collect(AsyncIterable.toAsyncIterable(Stream.die(boom), runtime)).catch((e: unknown) => e)
