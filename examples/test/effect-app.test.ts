@@ -9,12 +9,12 @@ describe("example 1: Effect layers", () => {
       const result = yield* main
       assert.include(result.answer, "You said: What is aiu?")
       assert.include(result.streamed, "You said: Count to three")
-      const models = result.byModel.map((r) => `${r.provider}:${r.model}`).sort()
-      assert.deepStrictEqual(models, ["openai:gpt-4o", "openai:gpt-4o-mini"])
-      for (const row of result.byModel) {
-        assert.strictEqual(row.requests, 1)
-        assert.isAbove(row.costUsd, 0)
-      }
+      assert.strictEqual(result.pulled.length, 3)
+      ;["one", "two", "three"].forEach((word, i) => assert.include(result.pulled[i], `You said: ${word}`))
+      const requests = Object.fromEntries(result.byModel.map((r) => [`${r.provider}:${r.model}`, r.requests]))
+      // The chat, and the four streams on the "fast" alias: each has its usage row.
+      assert.deepStrictEqual(requests, { "openai:gpt-4o": 1, "openai:gpt-4o-mini": 4 })
+      for (const row of result.byModel) assert.isAbove(row.costUsd, 0)
     }).pipe(Effect.provide(Logger.remove(Logger.defaultLogger)))
   )
 })
