@@ -159,6 +159,29 @@ describe("timeouts", () => {
     }).pipe(Effect.scoped)
   )
 
+  it.effect("interrupting a stream while it waits for its headers aborts the request", () =>
+    Effect.gen(function* () {
+      const { server, transport, req } = yield* setup
+      server.route("POST", "/slow", { status: 200, body: event("late"), delayMs: 60_000 })
+      const fiber = yield* Effect.fork(Effect.scoped(transport.sse(req("/slow"))))
+      yield* eventually(() => server.requests.length === 1, "the request")
+      yield* Fiber.interrupt(fiber)
+      yield* Effect.promise(() => server.awaitAborted(1))
+      assert.strictEqual(server.aborted[0]?.path, "/slow")
+    }).pipe(Effect.scoped)
+  )
+
+  it.effect("a stream response opened and never read is closed with the scope it was opened in", () =>
+    Effect.gen(function* () {
+      const { server, transport, req } = yield* setup
+      server.route("POST", "/unread", Faults.stall([event("1")]))
+      const status = yield* Effect.scoped(Effect.map(transport.sse(req("/unread")), (r) => r.status))
+      assert.strictEqual(status, 200)
+      yield* Effect.promise(() => server.awaitAborted(1))
+      assert.strictEqual(server.aborted[0]?.path, "/unread")
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("taking a few events and stopping (Stream.take) aborts the rest of the body", () =>
     Effect.gen(function* () {
       const { server, transport, req } = yield* setup

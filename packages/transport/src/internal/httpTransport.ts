@@ -14,7 +14,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as CircuitBreaker from "../CircuitBreaker.js"
 import type { ErrorInfo, HttpRequest, Options, Response, Service, StreamResponse } from "../HttpTransport.js"
 import * as Ndjson from "../Ndjson.js"
@@ -543,9 +543,18 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
           const s = settingsOf(req)
           const totalAt = totalAtOf(s)
           // Opening (connect, retries, waiting for the headers) stays interruptible: a consumer
-          // that gives up while a stream opens aborts the request instead of waiting for it.
-          return Effect.acquireRelease(Effect.interruptible(open(req, s, totalAt)), ({ res }) =>
-            Effect.sync(res.close)
+          // that gives up while a stream opens aborts the request instead of waiting for it. The
+          // response is closed by a finalizer on the scope, added in the same uninterruptible
+          // step as the opening ends. Not `Effect.acquireRelease`: it keeps the opening fiber's
+          // `FiberRefs` to restore around the release, and diffs and patches them when it runs
+          // (measured: ~18 KB allocated per stream, the references held for the stream's life),
+          // for a release that only closes a socket.
+          return Effect.uninterruptible(
+            Effect.flatMap(Effect.scope, (scope) =>
+              Effect.tap(Effect.interruptible(open(req, s, totalAt)), ({ res }) =>
+                Scope.addFinalizer(scope, Effect.sync(res.close))
+              )
+            )
           ).pipe(
             Effect.map(({ res, attempts }): StreamResponse<A> => {
               const requestId = requestIdOf(res.headers)
