@@ -47,8 +47,19 @@ export interface Options<A> {
   readonly close: () => void
 }
 
-/** One pull: the next chunk, or `undefined` at the end. */
-type Pull<B, E> = Effect.Effect<Chunk.Chunk<B> | undefined, E>
+/** The end of the stream, as a pull's answer. */
+const END: unique symbol = Symbol("End")
+/** The stream failed: the failure is in the stream's `failure`. */
+const FAILED: unique symbol = Symbol("Failed")
+
+/**
+ * What a pull yields without waiting: the next chunk, the end, or the failure. A pull that finds
+ * one ready emits it in a channel step, with no effect run: a read that waited for the network
+ * runs one (the wait), one that found the socket's bytes already buffered (a busy process, a fast
+ * server) runs none. An effect that a channel runs goes up through every stage of the consumer's
+ * pipeline (`Stream.runFold` has four), each wrapping it in its own handlers.
+ */
+type Ready<B> = Chunk.Chunk<B> | typeof END | typeof FAILED
 
 export function make<A>(o: Options<A>): Stream.Stream<A, AiuError.ProviderFailure>
 export function make<A, B, E>(o: Options<A>, mapper: Mapper<A, B, E>): Stream.Stream<B, E | AiuError.ProviderFailure>
@@ -62,12 +73,11 @@ export function make<A, B, E>(
     const framer = o.framer()
     let done = false
     let failure: F | undefined
-    const end: Pull<A | B, F> = Effect.succeed(undefined)
 
-    const fail = (e: F): Pull<A | B, F> => {
+    const fail = (e: F): typeof FAILED => {
       failure = e
       o.close()
-      return Effect.fail(e)
+      return FAILED
     }
 
     /**
@@ -75,10 +85,10 @@ export function make<A, B, E>(
      * stashed and follows what was mapped before it; a mapper that has seen its last event ends
      * the stream here (nothing more is read), flushing what it holds.
      */
-    const emit = (events: ReadonlyArray<A>, last: boolean): Pull<A | B, F> | undefined => {
+    const emit = (events: ReadonlyArray<A>, last: boolean): Ready<A | B> | undefined => {
       if (mapper === undefined) {
         if (last) done = true
-        return events.length > 0 ? Effect.succeed(Chunk.unsafeFromArray(events)) : last ? end : undefined
+        return events.length > 0 ? Chunk.unsafeFromArray(events) : last ? END : undefined
       }
       const out: Array<B> = []
       let f: E | undefined
@@ -100,13 +110,13 @@ export function make<A, B, E>(
         failure = f
         o.close()
       }
-      return out.length > 0 ? Effect.succeed(Chunk.unsafeFromArray(out)) : last ? end : undefined
+      return out.length > 0 ? Chunk.unsafeFromArray(out) : last ? END : undefined
     }
 
     /** What the next pull yields without waiting, or undefined when it must wait. */
-    const step = (): Pull<A | B, F> | undefined => {
-      if (failure !== undefined) return Effect.fail(failure)
-      if (done) return end
+    const step = (): Ready<A | B> | undefined => {
+      if (failure !== undefined) return FAILED
+      if (done) return END
       for (;;) {
         const bytes = reader.read()
         if (bytes === null) break
@@ -120,10 +130,10 @@ export function make<A, B, E>(
             const decodeFailure = o.decodeError(e.cause)
             const r = emit(e.events as ReadonlyArray<A>, false)
             // A mapper failure came first; a mapper that has seen its last event never reads on.
-            if (failure !== undefined || done) return r ?? end
+            if (failure !== undefined || done) return r ?? END
             failure = decodeFailure
             o.close()
-            return r ?? Effect.fail(decodeFailure)
+            return r ?? FAILED
           }
           return fail(o.decodeError(e instanceof PartialFailure ? e.cause : e))
         }
@@ -174,19 +184,24 @@ export function make<A, B, E>(
     // seven run-loop steps per read, and their closures live as long as the wait: measured, a
     // third of a read's steps). Without one, an interrupted wait leaves `resumeWait` pointing at
     // a resume Effect ignores, so what a wake hands it must not be lost: it is parked in
-    // `pending` and the resume is a pull, which takes it; if the resume was dead, a later pull does.
+    // `pending`, and the resume takes it; if the resume was dead, the next pull does.
     // (Until then the dead wait's deadline still runs: silence from the provider past `idle`
     // fails the stream whether or not anyone is pulling.)
-    let resumeWait: ((r: Pull<A | B, F>) => void) | undefined
-    let pending: Pull<A | B, F> | undefined
+    let resumeWait: ((r: Effect.Effect<Ready<A | B> | undefined>) => void) | undefined
+    let pending: Ready<A | B> | undefined
     let waitStart = 0
     let timer: Timer | undefined
 
-    const settle = (r: Pull<A | B, F>) => {
+    const takePending = Effect.sync(() => {
+      const r = pending
+      pending = undefined
+      return r
+    })
+    const settle = (r: Ready<A | B>) => {
       const resume = resumeWait
       resumeWait = undefined
       pending = r
-      resume?.(pull) // which takes what is parked
+      resume?.(takePending)
     }
     const armFor = (d: { at: number }) => {
       timer = deadlines.at(d.at, onDeadline)
@@ -206,7 +221,11 @@ export function make<A, B, E>(
       if (r !== undefined) settle(r)
       else reader.wait(wake)
     }
-    const wait: Pull<A | B, F> = Effect.async<Chunk.Chunk<A | B> | undefined, F>((resume) => {
+    const wait = Effect.async<Ready<A | B> | undefined>((resume) => {
+      // A consumer that interrupted a wait (a timeout on its pull) runs it again on its next pull:
+      // what arrived meanwhile is parked, or still buffered, and goes out before anything newer.
+      if (pending === undefined) pending = step()
+      if (pending !== undefined) return resume(takePending)
       waitStart = deadlines.now()
       resumeWait = resume
       if (timer === undefined) {
@@ -216,12 +235,6 @@ export function make<A, B, E>(
       reader.wait(wake)
     })
 
-    const pull: Pull<A | B, F> = Effect.suspend(() => {
-      if (pending === undefined) return step() ?? wait
-      const r = pending
-      pending = undefined
-      return r
-    })
     const release = Effect.sync(() => {
       resumeWait = undefined
       pending = undefined
@@ -229,14 +242,29 @@ export function make<A, B, E>(
       timer = undefined
       o.close()
     })
-    // The read loop as one channel, built once: per read it allocates a write and its
-    // continuation, where `Stream.repeatEffectChunkOption` builds a few channels and an Option
-    // per pull (measured: ~3 KB and ~25% of the CPU of a bare stream's read).
-    const next = () => loop
-    const loop: Channel.Channel<Chunk.Chunk<A | B>, unknown, F, unknown, void, unknown> = Channel.flatMap(
-      Channel.fromEffect(pull),
-      (chunk) => (chunk === undefined ? Channel.void : Channel.flatMap(Channel.write(chunk), next))
-    )
+    // The read loop as channels built once: per read it allocates a write and its continuation
+    // (`Stream.repeatEffectChunkOption` builds a few channels and an Option per pull: measured,
+    // ~3 KB and ~25% of the CPU of a bare stream's read), and runs an effect only to wait.
+    type Loop = Channel.Channel<Chunk.Chunk<A | B>, unknown, F, unknown, void, unknown>
+    const next = (): Loop => loop
+    const handle = (r: Ready<A | B> | undefined): Loop =>
+      r === undefined
+        ? loop // a resume whose answer a later pull took: look again
+        : r === END
+          ? Channel.void
+          : r === FAILED
+            ? Channel.fail(failure!)
+            : Channel.flatMap(Channel.write(r), next)
+    const waitThenHandle: Loop = Channel.flatMap(Channel.fromEffect(wait), handle)
+    const loop: Loop = Channel.suspend(() => {
+      if (pending !== undefined) {
+        const r = pending
+        pending = undefined
+        return handle(r)
+      }
+      const r = step()
+      return r === undefined ? waitThenHandle : handle(r)
+    })
     return Stream.fromChannel(Channel.ensuring(loop, release))
   })
 }
