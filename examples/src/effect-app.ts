@@ -58,8 +58,8 @@ export const program = Effect.gen(function* () {
  * A stream's text, pulled (`Stream.toPull`) rather than run into a sink: `Stream.run*` passes
  * every chunk through channel stages of its own (a reader, the sink, a writer), which with
  * hundreds of streams open at once is most of their memory above raw `fetch` (root
- * README, "Benchmarks": 500 streams, `Stream.runFold` 1.47x `fetch`'s memory, pulled as
- * `AsyncIterable.toAsyncIterable` does 1.15x).
+ * README, "Benchmarks": 500 streams, `Stream.runFold` 1.37x `fetch`'s memory, pulled as
+ * `AsyncIterable.toAsyncIterable` does 1.01x–1.06x).
  */
 export const pulledText = <E, R>(stream: Stream.Stream<StreamChunk, E, R>): Effect.Effect<string, E, R> =>
   Effect.scoped(
