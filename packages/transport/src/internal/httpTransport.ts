@@ -547,8 +547,9 @@ export const makeWithBackend = (backend: Backend, options?: Options): Effect.Eff
           // response is closed by a finalizer on the scope, added in the same uninterruptible
           // step as the opening ends. Not `Effect.acquireRelease`: it keeps the opening fiber's
           // `FiberRefs` to restore around the release, and diffs and patches them when it runs
-          // (measured: ~18 KB allocated per stream, the references held for the stream's life),
-          // for a release that only closes a socket.
+          // (measured: 17 KB more allocated than `Scope.addFinalizer` in isolation, ~40 KB less
+          // for an aiu chat stream without it; the references held for the stream's life), for a
+          // release that only closes a socket.
           return Effect.uninterruptible(
             Effect.flatMap(Effect.scope, (scope) =>
               Effect.tap(Effect.interruptible(open(req, s, totalAt)), ({ res }) =>
