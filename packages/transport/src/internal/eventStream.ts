@@ -192,11 +192,12 @@ export function make<A, B, E>(
     let waitStart = 0
     let timer: Timer | undefined
 
-    const takePending = Effect.sync(() => {
+    const take = (): Ready<A | B> | undefined => {
       const r = pending
       pending = undefined
       return r
-    })
+    }
+    const takePending = Effect.sync(take)
     const settle = (r: Ready<A | B>) => {
       const resume = resumeWait
       resumeWait = undefined
@@ -257,12 +258,7 @@ export function make<A, B, E>(
             : Channel.flatMap(Channel.write(r), next)
     const waitThenHandle: Loop = Channel.flatMap(Channel.fromEffect(wait), handle)
     const loop: Loop = Channel.suspend(() => {
-      if (pending !== undefined) {
-        const r = pending
-        pending = undefined
-        return handle(r)
-      }
-      const r = step()
+      const r = take() ?? step()
       return r === undefined ? waitThenHandle : handle(r)
     })
     return Stream.fromChannel(Channel.ensuring(loop, release))
