@@ -6,6 +6,7 @@
  *   OPENAI_BASE_URL=https://api.openai.com/v1 OPENAI_API_KEY=sk-… pnpm --filter @aiu/examples effect-app
  */
 import * as Aiu from "@aiu/client/Aiu"
+import * as PullStream from "@aiu/client/PullStream"
 import * as Message from "@aiu/core/Message"
 import type { StreamChunk } from "@aiu/core/StreamChunk"
 import * as Logging from "@aiu/observability/Logging"
@@ -55,27 +56,22 @@ export const program = Effect.gen(function* () {
 })
 
 /**
- * A stream's text, pulled (`Stream.toPull`) rather than run into a sink: `Stream.run*` passes
- * every chunk through channel stages of its own (a reader, the sink, a writer), which with
+ * A stream's text, pulled (`PullStream.forEachChunk`) rather than run into a sink: `Stream.run*`
+ * passes every chunk through channel stages of its own (a reader, the sink, a writer), which with
  * hundreds of streams open at once is most of their memory above raw `fetch` (root
- * README, "Benchmarks": 500 streams, `Stream.runFold` 1.37x `fetch`'s memory, pulled as
- * `AsyncIterable.toAsyncIterable` does 1.01x–1.06x).
+ * README, "Benchmarks": 500 streams, `Stream.runFold` 1.37x `fetch`'s memory, pulled 1.01x–1.06x).
  */
 export const pulledText = <E, R>(stream: Stream.Stream<StreamChunk, E, R>): Effect.Effect<string, E, R> =>
-  Effect.scoped(
-    Effect.flatMap(Stream.toPull(stream), (pull) => {
-      let text = ""
-      const loop: Effect.Effect<string, E, R> = Effect.matchEffect(pull, {
-        // `None` is the end of the stream; `Some` carries its failure.
-        onFailure: (e) => (e._tag === "None" ? Effect.succeed(text) : Effect.fail(e.value)),
-        onSuccess: (chunk) => {
-          for (const c of chunk) if (c.type === "text-delta") text += c.text
-          return loop
-        }
-      })
-      return loop
-    })
-  )
+  Effect.suspend(() => {
+    let text = ""
+    return Effect.map(
+      PullStream.forEachChunk(stream, (chunk) => {
+        for (const c of chunk) if (c.type === "text-delta") text += c.text
+        return Effect.void
+      }),
+      () => text
+    )
+  })
 
 /** Where to send requests: the real API when configured, else a fake server on 127.0.0.1. */
 const endpoint = Effect.gen(function* () {

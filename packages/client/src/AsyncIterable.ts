@@ -28,7 +28,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Runtime from "effect/Runtime"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
+import * as PullStream from "./PullStream.js"
 
 /**
  * @since 0.1.0
@@ -102,7 +103,7 @@ const iterate = <A, E, R>(
       exit = Exit.void
       return
     }
-    fiber = Runtime.runFork(runtime)(drive(stream, offer))
+    fiber = Runtime.runFork(runtime)(PullStream.forEachChunk(stream, offer))
     const onAbort = () => {
       aborted = abortReason(signal!)
       if (fiber !== undefined) fiber.unsafeInterruptAsFork(fiber.id())
@@ -153,23 +154,5 @@ const iterate = <A, E, R>(
     }
   }
 }
-
-/**
- * Runs the stream chunk by chunk through `offer`: pulled (`Stream.toPull`) in a loop of this
- * fiber's own, not run into a sink.
- */
-const drive = <A, E, R>(
-  stream: Stream.Stream<A, E, R>,
-  offer: (chunk: Chunk.Chunk<A>) => Effect.Effect<void>
-): Effect.Effect<void, E, R> =>
-  Effect.scoped(
-    Effect.flatMap(Stream.toPull(stream), (pull) => {
-      const loop: Effect.Effect<void, E, R> = Effect.matchEffect(pull, {
-        onFailure: (e) => (e._tag === "None" ? Effect.void : Effect.fail(e.value)),
-        onSuccess: (chunk) => Effect.zipRight(offer(chunk), loop)
-      })
-      return loop
-    })
-  )
 
 const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined })

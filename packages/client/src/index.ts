@@ -33,6 +33,10 @@ export * as ProviderRegistry from "./ProviderRegistry.js"
 /**
  * @since 0.1.0
  */
+export * as PullStream from "./PullStream.js"
+/**
+ * @since 0.1.0
+ */
 export * as ServiceEvents from "./ServiceEvents.js"
 /**
  * @since 0.1.0
