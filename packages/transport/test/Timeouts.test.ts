@@ -25,6 +25,20 @@ const setup = Effect.gen(function* () {
   return { server, transport, req }
 })
 
+/** Runs `call` until the server has its request, interrupts it, and expects the server to see `path` aborted. */
+const interruptedOnceSent = (
+  server: Effect.Effect.Success<typeof setup>["server"],
+  call: Effect.Effect<unknown, unknown>,
+  path: string
+) =>
+  Effect.gen(function* () {
+    const fiber = yield* Effect.fork(call)
+    yield* eventually(() => server.requests.length === 1, "the request")
+    yield* Fiber.interrupt(fiber)
+    yield* Effect.promise(() => server.awaitAborted(1))
+    assert.strictEqual(server.aborted[0]?.path, path)
+  })
+
 describe("timeouts", () => {
   it.live("connect: a host that never completes the handshake is Timeout(connect), retried, then given up", () =>
     Effect.gen(function* () {
@@ -133,11 +147,7 @@ describe("timeouts", () => {
     Effect.gen(function* () {
       const { server, transport, req } = yield* setup
       server.route("POST", "/hang", { status: 200, body: "{}", delayMs: 60_000 })
-      const fiber = yield* Effect.fork(transport.request(req("/hang"), Schema.Unknown))
-      yield* eventually(() => server.requests.length === 1, "the request")
-      yield* Fiber.interrupt(fiber)
-      yield* Effect.promise(() => server.awaitAborted(1))
-      assert.strictEqual(server.aborted[0]?.path, "/hang")
+      yield* interruptedOnceSent(server, transport.request(req("/hang"), Schema.Unknown), "/hang")
     }).pipe(Effect.scoped)
   )
 
@@ -163,11 +173,7 @@ describe("timeouts", () => {
     Effect.gen(function* () {
       const { server, transport, req } = yield* setup
       server.route("POST", "/slow", { status: 200, body: event("late"), delayMs: 60_000 })
-      const fiber = yield* Effect.fork(Effect.scoped(transport.sse(req("/slow"))))
-      yield* eventually(() => server.requests.length === 1, "the request")
-      yield* Fiber.interrupt(fiber)
-      yield* Effect.promise(() => server.awaitAborted(1))
-      assert.strictEqual(server.aborted[0]?.path, "/slow")
+      yield* interruptedOnceSent(server, Effect.scoped(transport.sse(req("/slow"))), "/slow")
     }).pipe(Effect.scoped)
   )
 
